@@ -1,0 +1,38 @@
+/** Stable error codes: part of the public contract (scripts match on them). */
+export type ErrorCode =
+  | 'SIP_PARSE'
+  | 'SIP_FRAMING'
+  | 'SIP_TRANSPORT'
+  | 'SIP_AUTH'
+  | 'SDP_PARSE'
+  | 'SDP_NO_COMMON_CODEC'
+  | 'AUDIO_FORMAT'
+  | 'AUDIO_FILE'
+  | 'CLI_USAGE'
+  | 'CONFIG'
+  | 'INTERNAL';
+
+export interface VoiceloadErrorOptions {
+  hint?: string;
+  cause?: unknown;
+  retryable?: boolean;
+}
+
+/** Base error: a stable `code`, a user-facing `hint`, and the underlying `cause`. */
+export class VoiceloadError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: VoiceloadErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'VoiceloadError';
+    this.code = code;
+    this.hint = options.hint;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+export function isVoiceloadError(e: unknown): e is VoiceloadError {
+  return e instanceof VoiceloadError;
+}
