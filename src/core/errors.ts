@@ -10,7 +10,9 @@ export type ErrorCode =
   | 'AUDIO_FILE'
   | 'CLI_USAGE'
   | 'CONFIG'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'RTP_PARSE'
+  | 'MEDIA_TRANSPORT';
 
 export interface VoiceloadErrorOptions {
   hint?: string;
