@@ -1,0 +1,76 @@
+/** Why a call failed: one reason per failed call (see METRICS.md, "Call events"). */
+export type FailureReason =
+  | `sip_${number}`
+  | 'timeout_no_response'
+  | 'timeout_ringing'
+  | 'transport_error'
+  | 'auth_failed'
+  | 'media_timeout'
+  | 'no_greeting'
+  | 'no_reply'
+  | 'remote_hangup_early'
+  | 'aborted';
+
+/** Monotonic clock readings (ms) of the call's events; absent when the event did not happen. */
+export interface CallTimeline {
+  inviteSentAtMs: number;
+  tryingAtMs?: number;
+  ringingAtMs?: number;
+  answeredAtMs?: number;
+  ackSentAtMs?: number;
+  byeSentAtMs?: number;
+  byeReceivedAtMs?: number;
+  endedAtMs: number;
+}
+
+export interface TurnResult {
+  index: number;
+  /** File the caller said in this turn. */
+  utterance: string;
+  /** Send time of the packet carrying the last speech sample of the caller's utterance. */
+  speechEndSentAtMs: number | null;
+  /** End of the caller's speech → onset of the agent's reply; null when no reply started. */
+  ttfaMs: number | null;
+  /** Onset → end of the agent's reply (end = silence for replyEndSilenceMs). */
+  agentReplyMs: number | null;
+  outcome: 'replied' | 'no_reply' | 'not_played';
+}
+
+export interface RtpSummary {
+  sentPackets: number;
+  receivedPackets: number;
+  lossPct: number;
+  jitterMs: number;
+  maxGapMs: number;
+  sendPacingErrorMeanMs: number;
+  sendPacingErrorMaxMs: number;
+}
+
+export interface CallResult {
+  outcome: 'completed' | 'failed';
+  reason?: FailureReason;
+  /** The reason in plain words (present when failed). */
+  reasonText?: string;
+  /** Final status of the INVITE (after any auth retry); null when none arrived. */
+  sipStatus: number | null;
+  callId: string;
+  target: string;
+  transport: 'udp' | 'tcp';
+  inviteToTryingMs: number | null;
+  postDialDelayMs: number | null;
+  inviteToAnswerMs: number | null;
+  /** 2xx received → onset of the agent's first speech; null when the agent did not speak first. */
+  greetingTtfaMs: number | null;
+  /** Onset → end of the greeting. */
+  greetingMs: number | null;
+  turns: TurnResult[];
+  rtp: RtpSummary;
+  codec: 'PCMU' | 'PCMA' | null;
+  authChallenges: number;
+  endedBy: 'local' | 'remote' | null;
+  /** 2xx → end of the call. */
+  talkMs: number | null;
+  timeline: CallTimeline;
+  /** SIP messages from the far end that failed to parse (counted and dropped). */
+  malformedSipMessages: number;
+}
