@@ -1,0 +1,46 @@
+import type { VoiceloadError } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
+import type { InboundHandler, InboundMessage, SipEndpoint, TransportErrorHandler } from './transport.js';
+
+/**
+ * The callback lists every transport keeps. A throwing handler is logged, never allowed to
+ * unwind into a socket event (which would kill the process under load).
+ */
+export class TransportHandlers {
+  private readonly messageHandlers: InboundHandler[] = [];
+  private readonly errorHandlers: TransportErrorHandler[] = [];
+
+  constructor(private readonly logger: Logger) {}
+
+  addMessage(handler: InboundHandler): void {
+    this.messageHandlers.push(handler);
+  }
+
+  addError(handler: TransportErrorHandler): void {
+    this.errorHandlers.push(handler);
+  }
+
+  emitMessage(m: InboundMessage): void {
+    for (const h of this.messageHandlers) {
+      try {
+        h(m);
+      } catch (e) {
+        this.logger.error('sip transport: message handler threw', { error: String(e) });
+      }
+    }
+  }
+
+  emitError(err: VoiceloadError, dest?: SipEndpoint): void {
+    if (this.errorHandlers.length === 0) {
+      this.logger.warn('sip transport error (no handler)', { error: err.message, dest });
+      return;
+    }
+    for (const h of this.errorHandlers) {
+      try {
+        h(err, dest);
+      } catch (e) {
+        this.logger.error('sip transport: error handler threw', { error: String(e) });
+      }
+    }
+  }
+}
