@@ -1,0 +1,157 @@
+import type { AudioCodec } from './g711.js';
+import { FrameFlag, type AudioSource } from './audioSource.js';
+import { RTP_HEADER_SIZE, RtpHeaderWriter } from './rtpHeaderWriter.js';
+
+/** Times of one utterance on the wire (all from the session clock, ms). */
+export interface UtteranceSentEvent {
+  id: string;
+  /** Send time of the utterance's first packet. */
+  startedAtMs: number;
+  /** Send time of the packet carrying the last speech sample: "end of the caller's speech". */
+  speechEndSentAtMs: number;
+  /** Send time of the utterance's last packet. */
+  endedAtMs: number;
+}
+
+export interface UtteranceStartedEvent {
+  id: string;
+  startedAtMs: number;
+}
+
+export interface RtpSenderOptions {
+  codec: AudioCodec;
+  source: AudioSource;
+  /** Uniform in [0, 1): initial sequence number, timestamp and SSRC (RFC 3550 §5.1 wants them random). */
+  rng?: () => number;
+  /** Packet duration. Default 20 ms. */
+  ptimeMs?: number;
+  /**
+   * Packet buffers rotated between packets. One would do while every send copies synchronously;
+   * a few keep a packet intact if the kernel queue is full and the send completes later.
+   */
+  packetBuffers?: number;
+  onUtteranceStarted?: (event: UtteranceStartedEvent) => void;
+  onUtteranceSent?: (event: UtteranceSentEvent) => void;
+}
+
+/**
+ * Send-side RTP state for one stream (RFC 3550 §5.1): sequence number +1 per packet, timestamp
+ * advancing by one packet's worth of clock ticks per pacer tick (so ticks the pacer skips after
+ * a stall show up as a timestamp jump, as the media clock did move on), marker on the first packet
+ * of each utterance (RFC 3551 §4.1 talkspurt). Header and payload are written into preallocated
+ * buffers: building a packet allocates nothing. Constant-bitrate codecs only.
+ */
+export class RtpSender {
+  readonly ssrc: number;
+  readonly initialSequenceNumber: number;
+  readonly initialTimestamp: number;
+  readonly payloadType: number;
+  /** RTP timestamp units per packet (160 for 20 ms at 8 kHz). */
+  readonly timestampStep: number;
+  /** Bytes of every packet (12-byte header + payload). */
+  readonly packetBytes: number;
+  private readonly codec: AudioCodec;
+  private readonly source: AudioSource;
+  private readonly header: RtpHeaderWriter;
+  private readonly buffers: Buffer[];
+  private nextBuffer = 0;
+  private packets = 0;
+  private payloadOctets = 0;
+  private lastTimestamp: number;
+  private utteranceStartedAtMs = 0;
+  private speechEndSentAtMs = 0;
+  private startedCallback: ((event: UtteranceStartedEvent) => void) | undefined;
+  private sentCallback: ((event: UtteranceSentEvent) => void) | undefined;
+
+  constructor(options: RtpSenderOptions) {
+    const rng = options.rng ?? Math.random;
+    const ptimeMs = options.ptimeMs ?? 20;
+    this.codec = options.codec;
+    this.source = options.source;
+    this.payloadType = options.codec.payloadType;
+    this.initialSequenceNumber = Math.floor(rng() * 0x10000) & 0xffff;
+    this.initialTimestamp = Math.floor(rng() * 0x100000000) >>> 0;
+    this.ssrc = Math.floor(rng() * 0x100000000) >>> 0;
+    this.lastTimestamp = this.initialTimestamp;
+    this.timestampStep = Math.round((options.codec.clockRate * ptimeMs) / 1000);
+    this.header = new RtpHeaderWriter(this.payloadType, this.ssrc);
+    const frameSamples = Math.round((options.codec.sampleRate * ptimeMs) / 1000);
+    if (options.source.frameSamples !== frameSamples) {
+      throw new RangeError(`audio source frames are ${options.source.frameSamples} samples; ${ptimeMs} ms needs ${frameSamples}`);
+    }
+    const probe = new Uint8Array(frameSamples * 2);
+    const payloadBytes = options.codec.encodeInto(new Int16Array(frameSamples), probe, 0);
+    this.packetBytes = RTP_HEADER_SIZE + payloadBytes;
+    const count = Math.max(1, options.packetBuffers ?? 4);
+    this.buffers = Array.from({ length: count }, () => Buffer.alloc(this.packetBytes));
+    this.startedCallback = options.onUtteranceStarted;
+    this.sentCallback = options.onUtteranceSent;
+  }
+
+  onUtteranceStarted(cb: (event: UtteranceStartedEvent) => void): void {
+    this.startedCallback = cb;
+  }
+
+  onUtteranceSent(cb: (event: UtteranceSentEvent) => void): void {
+    this.sentCallback = cb;
+  }
+
+  /**
+   * Builds the packet for pacer tick `tickIndex`, to be sent at `nowMs`. The returned buffer is
+   * owned by the sender and reused a few packets later: send it at once.
+   */
+  nextPacket(tickIndex: number, nowMs: number): Buffer {
+    const buf = this.buffers[this.nextBuffer]!;
+    this.nextBuffer = (this.nextBuffer + 1) % this.buffers.length;
+    const source = this.source;
+    const frame = source.nextFrame();
+    const flags = source.frameFlags;
+    const payloadBytes = this.codec.encodeInto(frame, buf, RTP_HEADER_SIZE);
+    const seq = (this.initialSequenceNumber + this.packets) & 0xffff;
+    const ts = (this.initialTimestamp + tickIndex * this.timestampStep) >>> 0;
+    this.header.write(buf, seq, ts, (flags & FrameFlag.UtteranceStart) !== 0);
+    this.packets++;
+    this.payloadOctets += payloadBytes;
+    this.lastTimestamp = ts;
+    if (flags !== 0) this.track(flags, nowMs);
+    return buf;
+  }
+
+  /** Packets built so far (RTCP SR sender's packet count). */
+  get packetsSent(): number {
+    return this.packets;
+  }
+
+  /** Payload octets sent so far (RTCP SR sender's octet count: headers excluded, §6.4.1). */
+  get octetsSent(): number {
+    return this.payloadOctets;
+  }
+
+  /** Timestamp of the last packet built. */
+  get lastRtpTimestamp(): number {
+    return this.lastTimestamp;
+  }
+
+  /** RTP timestamp corresponding to `elapsedMs` after tick 0 (RTCP SR §6.4.1). */
+  rtpTimestampAt(elapsedMs: number): number {
+    return (this.initialTimestamp + Math.floor((elapsedMs * this.codec.clockRate) / 1000)) >>> 0;
+  }
+
+  private track(flags: number, nowMs: number): void {
+    const utterance = this.source.frameUtterance;
+    if (utterance === undefined) return;
+    if ((flags & FrameFlag.UtteranceStart) !== 0) {
+      this.utteranceStartedAtMs = nowMs;
+      this.startedCallback?.({ id: utterance.id, startedAtMs: nowMs });
+    }
+    if ((flags & FrameFlag.SpeechEnd) !== 0) this.speechEndSentAtMs = nowMs;
+    if ((flags & FrameFlag.UtteranceEnd) !== 0) {
+      this.sentCallback?.({
+        id: utterance.id,
+        startedAtMs: this.utteranceStartedAtMs,
+        speechEndSentAtMs: this.speechEndSentAtMs,
+        endedAtMs: nowMs,
+      });
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { codecFor } from '../../src/media/g711.js';
+import { UtteranceQueue, type Utterance } from '../../src/media/audioSource.js';
+import { parseRtpHeader } from '../../src/media/rtpHeaderWriter.js';
+import { RtpSender, type UtteranceSentEvent, type UtteranceStartedEvent } from '../../src/media/rtpSender.js';
+
+/** An rng that returns the given values in order (then 0). */
+function scripted(...values: number[]): () => number {
+  let i = 0;
+  return () => values[i++] ?? 0;
+}
+
+function ramp(n: number, from = 1): Int16Array {
+  return Int16Array.from({ length: n }, (_, i) => ((from + i) * 37) % 20000 + 100);
+}
+
+function setup(rng = scripted(0.5, 0.25, 0.75)) {
+  const codec = codecFor('PCMU');
+  const source = new UtteranceQueue(160);
+  const sent: UtteranceSentEvent[] = [];
+  const started: UtteranceStartedEvent[] = [];
+  const sender = new RtpSender({
+    codec,
+    source,
+    rng,
+    onUtteranceSent: (e) => sent.push(e),
+    onUtteranceStarted: (e) => started.push(e),
+  });
+  const packets: Buffer[] = [];
+  let tick = 0;
+  const t0 = 5000;
+  const run = (n: number): void => {
+    for (let i = 0; i < n; i++, tick++) packets.push(Buffer.from(sender.nextPacket(tick, t0 + tick * 20)));
+  };
+  return { codec, source, sender, sent, started, packets, run, sendTime: (k: number) => t0 + k * 20 };
+}
+
+test('initial sequence number, timestamp and SSRC come from the rng; continuity across wrap', () => {
+  // seq0 = 65534, ts0 = 2^32 − 200, ssrc = 0x12345678.
+  const rng = scripted(65534 / 65536, (2 ** 32 - 200) / 2 ** 32, 0x12345678 / 2 ** 32);
+  const { sender, packets, run } = setup(rng);
+  assert.equal(sender.initialSequenceNumber, 65534);
+  assert.equal(sender.initialTimestamp, 2 ** 32 - 200);
+  assert.equal(sender.ssrc, 0x12345678);
+  run(5);
+  const headers = packets.map((p) => parseRtpHeader(p));
+  assert.deepEqual(
+    headers.map((h) => h.sequenceNumber),
+    [65534, 65535, 0, 1, 2],
+  );
+  assert.deepEqual(
+    headers.map((h) => h.timestamp),
+    [0, 1, 2, 3, 4].map((k) => (2 ** 32 - 200 + k * 160) % 2 ** 32),
+  );
+  for (const h of headers) {
+    assert.equal(h.ssrc, 0x12345678);
+    assert.equal(h.payloadType, 0);
+    assert.equal(h.payloadLength, 160);
+    assert.equal(h.marker, false);
+  }
+  assert.equal(sender.packetsSent, 5);
+  assert.equal(sender.octetsSent, 5 * 160);
+});
+
+test('with nothing queued the stream carries continuous silence', () => {
+  const { packets, run } = setup();
+  run(10);
+  for (const p of packets) assert.ok(p.subarray(12).every((b) => b === 0xff), 'μ-law silence is 0xFF');
+});
+
+test('an utterance is sent frame by frame with the marker on its first packet and its times reported', () => {
+  const { codec, source, packets, run, sent, started, sendTime } = setup();
+  run(2);
+  const pcm = ramp(400);
+  const utt: Utterance = { id: 'u1', pcm, speechEndSample: 250 };
+  source.enqueue(utt);
+  run(5);
+  // Frames: packets 2, 3, 4 carry samples [0,160), [160,320), [320,400) + zero padding.
+  const firstPacket = 2;
+  const frames = Math.ceil(pcm.length / 160);
+  for (let k = 0; k < frames; k++) {
+    const expected = new Int16Array(160);
+    expected.set(pcm.subarray(k * 160, Math.min(pcm.length, (k + 1) * 160)));
+    assert.deepEqual(packets[firstPacket + k]!.subarray(12), Buffer.from(codec.encode(expected)), `frame ${k}`);
+  }
+  assert.ok(packets[firstPacket + frames]!.subarray(12).every((b) => b === 0xff), 'silence resumes');
+  const markers = packets.map((p) => parseRtpHeader(p).marker);
+  assert.deepEqual(
+    markers.map((m, i) => (m ? i : -1)).filter((i) => i >= 0),
+    [firstPacket],
+  );
+  // The last speech sample (index 249) is in frame floor(249 / 160).
+  const speechEndPacket = firstPacket + Math.floor((utt.speechEndSample - 1) / 160);
+  assert.deepEqual(started, [{ id: 'u1', startedAtMs: sendTime(firstPacket) }]);
+  assert.deepEqual(sent, [
+    {
+      id: 'u1',
+      startedAtMs: sendTime(firstPacket),
+      speechEndSentAtMs: sendTime(speechEndPacket),
+      endedAtMs: sendTime(firstPacket + frames - 1),
+    },
+  ]);
+});
+
+test('queued utterances play back to back; speech end on a frame boundary and no-speech utterances', () => {
+  const { source, packets, run, sent, sendTime } = setup();
+  // 480 samples, speech ends exactly at sample 320: last speech sample 319 is in frame 1.
+  source.enqueue({ id: 'a', pcm: ramp(480), speechEndSample: 320 });
+  // No speech at all: its first packet stands for the speech end.
+  source.enqueue({ id: 'b', pcm: ramp(160, 7), speechEndSample: 0 });
+  source.enqueue({ id: 'c', pcm: ramp(161, 9), speechEndSample: 161 });
+  run(8);
+  assert.deepEqual(sent, [
+    { id: 'a', startedAtMs: sendTime(0), speechEndSentAtMs: sendTime(1), endedAtMs: sendTime(2) },
+    { id: 'b', startedAtMs: sendTime(3), speechEndSentAtMs: sendTime(3), endedAtMs: sendTime(3) },
+    { id: 'c', startedAtMs: sendTime(4), speechEndSentAtMs: sendTime(5), endedAtMs: sendTime(5) },
+  ]);
+  const markers = packets.map((p) => parseRtpHeader(p).marker);
+  assert.deepEqual(markers, [true, false, false, true, true, false, false, false]);
+});
+
+test('a skipped pacer tick advances the timestamp but not the sequence number', () => {
+  const { sender } = setup();
+  const a = parseRtpHeader(Buffer.from(sender.nextPacket(0, 0)));
+  const b = parseRtpHeader(Buffer.from(sender.nextPacket(5, 100)));
+  assert.equal((b.sequenceNumber - a.sequenceNumber) & 0xffff, 1);
+  assert.equal((b.timestamp - a.timestamp) >>> 0, 5 * 160);
+  assert.equal(sender.rtpTimestampAt(100), b.timestamp);
+});
+
+test('invalid utterances are rejected when queued', () => {
+  const { source } = setup();
+  assert.throws(() => source.enqueue({ id: 'x', pcm: new Int16Array(0), speechEndSample: 0 }), { code: 'AUDIO_FORMAT' });
+  assert.throws(() => source.enqueue({ id: 'x', pcm: new Int16Array(10), speechEndSample: 11 }), { code: 'AUDIO_FORMAT' });
+  assert.throws(() => source.enqueue({ id: 'x', pcm: new Int16Array(10), speechEndSample: 2.5 }), { code: 'AUDIO_FORMAT' });
+});
