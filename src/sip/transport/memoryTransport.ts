@@ -67,7 +67,7 @@ export class MemoryTransport implements SipTransport {
   ) {
     this.reliable = shared.opts.reliable ?? false;
     this.protocol = this.reliable ? 'tcp' : 'udp';
-    this.handlers = new TransportHandlers(shared.opts.logger ?? silentLogger);
+    this.handlers = new TransportHandlers(shared.opts.logger ?? silentLogger, false);
   }
 
   send(message: SipMessage, dest: SipEndpoint): void {

@@ -89,7 +89,11 @@ class TcpTransport implements SipTransport, TcpConnectionEvents {
     const key = endpointKey(dest);
     let conn = this.connections.get(key);
     if (conn === undefined || !conn.isOpen) {
-      const socket = connect({ host: dest.host, port: dest.port, localAddress: this.host });
+      // Bind outbound connections to our address unless we listen on a wildcard (the OS then picks).
+      const wildcard = this.host === '0.0.0.0' || this.host === '::';
+      const socket = wildcard
+        ? connect({ host: dest.host, port: dest.port })
+        : connect({ host: dest.host, port: dest.port, localAddress: this.host });
       conn = new TcpConnection(key, { host: dest.host, port: dest.port }, socket, this.clock, this, true, this.connectTimeoutMs);
       this.adopt(conn);
     }

@@ -4,13 +4,17 @@ import type { InboundHandler, InboundMessage, SipEndpoint, TransportErrorHandler
 
 /**
  * The callback lists every transport keeps. A throwing handler is logged, never allowed to
- * unwind into a socket event (which would kill the process under load).
+ * unwind into a socket event (which would kill the process under load). The in-memory fake
+ * lets it propagate instead, so a bug surfaces in the unit test that drives the clock.
  */
 export class TransportHandlers {
   private readonly messageHandlers: InboundHandler[] = [];
   private readonly errorHandlers: TransportErrorHandler[] = [];
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly isolate = true,
+  ) {}
 
   addMessage(handler: InboundHandler): void {
     this.messageHandlers.push(handler);
@@ -22,6 +26,10 @@ export class TransportHandlers {
 
   emitMessage(m: InboundMessage): void {
     for (const h of this.messageHandlers) {
+      if (!this.isolate) {
+        h(m);
+        continue;
+      }
       try {
         h(m);
       } catch (e) {
@@ -36,6 +44,10 @@ export class TransportHandlers {
       return;
     }
     for (const h of this.errorHandlers) {
+      if (!this.isolate) {
+        h(err, dest);
+        continue;
+      }
       try {
         h(err, dest);
       } catch (e) {
