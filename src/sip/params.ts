@@ -11,8 +11,14 @@ export type SipParams = Record<string, string | null>;
 
 /** Sets a parameter safely even for the name "__proto__". */
 export function setParam(params: SipParams, name: string, value: string | null): void {
-  if (Object.prototype.hasOwnProperty.call(params, name)) return;
-  Object.defineProperty(params, name, { value, enumerable: true, writable: true, configurable: true });
+  if (name === '__proto__') {
+    // Plain assignment would change the prototype; defining keeps it an ordinary own property.
+    if (!Object.prototype.hasOwnProperty.call(params, name)) {
+      Object.defineProperty(params, name, { value, enumerable: true, writable: true, configurable: true });
+    }
+    return;
+  }
+  if (!Object.prototype.hasOwnProperty.call(params, name)) params[name] = value;
 }
 
 /** True when the parameter is present (flag or valued). */

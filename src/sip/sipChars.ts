@@ -1,13 +1,14 @@
 /** Character classes of the RFC 3261 §25.1 grammar, over UTF-16 code units (all are ASCII). */
 
 // token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")
-const TOKEN_PUNCT = "-.!%*_+`'~";
-
 export function isTokenChar(c: number): boolean {
-  return (
-    (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) ||
-    (c < 0x80 && TOKEN_PUNCT.includes(String.fromCharCode(c)))
-  );
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) return true;
+  switch (c) {
+    case 0x2d: case 0x2e: case 0x21: case 0x25: case 0x2a: case 0x5f: case 0x2b: case 0x60: case 0x27: case 0x7e:
+      return true;
+    default:
+      return false;
+  }
 }
 
 export function isToken(s: string): boolean {

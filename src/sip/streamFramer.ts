@@ -57,8 +57,9 @@ export class StreamFramer {
       if (this.messageLength < 0) {
         this.skipKeepAlives();
         if (this.end - this.start < 4) return;
-        const headEnd = this.buf.indexOf('\r\n\r\n', Math.max(this.start, this.scanFrom), 'latin1');
-        if (headEnd < 0 || headEnd >= this.end) {
+        // Search only the live bytes: stale bytes beyond `end` could complete a false CRLFCRLF.
+        const headEnd = this.buf.subarray(0, this.end).indexOf('\r\n\r\n', Math.max(this.start, this.scanFrom), 'latin1');
+        if (headEnd < 0) {
           if (this.end - this.start > this.maxHeaderBytes) {
             this.fail('too-large', `no end of headers within ${this.maxHeaderBytes} bytes`);
             return;

@@ -22,6 +22,7 @@ function readToken(s: string, i: number): number {
 }
 
 function dropWspAroundColon(s: string): string {
+  if (s.indexOf(' ') < 0 && s.indexOf('\t') < 0) return s;
   let out = '';
   for (let i = 0; i < s.length; ) {
     if (!isWsp(s.charCodeAt(i))) {
