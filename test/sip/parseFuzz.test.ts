@@ -48,6 +48,8 @@ function tryParse(buf: Buffer, datagram: boolean): SipMessage | undefined {
     return parseSipMessage(buf, { datagram });
   } catch (e) {
     assert.ok(e instanceof SipParseError, `untyped error ${String(e)} on ${JSON.stringify(buf.toString('latin1'))}`);
+    // The parser wraps unexpected exceptions as 'unparseable message': none may occur.
+    assert.ok(!e.message.startsWith('unparseable message'), e.message);
     return undefined;
   }
 }

@@ -33,6 +33,7 @@ function parseOutcome(buf: Buffer, isDatagram: boolean): 'ok' | SipParseError {
     return 'ok';
   } catch (e) {
     assert.ok(isVoiceloadError(e) && e instanceof SipParseError, `non-typed error: ${String(e)}`);
+    assert.ok(!e.message.startsWith('unparseable message'), `internal fault: ${e.message}`);
     return e;
   }
 }
