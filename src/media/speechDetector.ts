@@ -8,6 +8,10 @@
  * (the confirmation window adds no bias). An offset is `endSilenceMs` of non-speech after speech,
  * timestamped at the end of the last speech frame.
  *
+ * The noise floor starts at the first frame's level (so the first frame is never speech), falls at
+ * once to a short (60 ms) power average of quieter input, rises slowly towards louder non-speech
+ * frames between utterances, and during an utterance is corrected by minimum statistics only.
+ *
  * Levels are RMS relative to int16 full scale (a full-scale square wave is 0 dBFS, a full-scale
  * sine −3 dBFS). Cost per frame: one pass over the samples, no allocation.
  */
@@ -56,8 +60,8 @@ export interface SpeechDetectorOptions {
   absoluteThresholdDbfs?: number;
   /**
    * Time constant with which the floor follows louder non-speech background, smoothed in the power
-   * domain (so it climbs out of digital silence quickly but ignores brief bumps). Default 1000 ms.
-   * The floor falls at once to any quieter frame.
+   * domain (so it climbs out of digital silence quickly but ignores brief bumps), between
+   * utterances only. Default 1000 ms. (Falling is immediate, to the 60 ms power average.)
    */
   floorRiseTimeMs?: number;
   /**

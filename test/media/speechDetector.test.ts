@@ -268,3 +268,16 @@ test('long continuous speech (three utterances, 300 ms gaps, under noise) stays 
   );
   assert.ok(Math.abs(events[0]!.atMs - frameArrival(RATE)) <= 40);
 });
+
+test('espeak speech inserted at a known sample offset into comfort noise: onset at that frame (±1 frame)', () => {
+  const u = loadUtterance('audio-fixtures/caller-order-number.wav');
+  const speech = u.pcm8k.subarray(u.speechStartSample, u.speechEndSample);
+  for (const at of [RATE * 2, RATE * 2 + 59, RATE * 3 + 151]) {
+    const x = new Int16Array(at + speech.length + RATE);
+    x.set(speech, at);
+    addNoise(x, -62, at);
+    const events = run(x);
+    assert.equal(events[0]?.type, 'onset', JSON.stringify(events));
+    assert.ok(Math.abs(events[0].atMs - frameArrival(at)) <= 20, `inserted at ${at}: ${JSON.stringify(events)}`);
+  }
+});
