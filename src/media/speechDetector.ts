@@ -175,6 +175,24 @@ export class SpeechDetector {
     return { type: 'offset', atMs: this.lastSpeechEndMs, onsetAtMs: this.onsetAtMs };
   }
 
+  /**
+   * Ends speech when no frame has arrived at all for `endSilenceMs` (the far end stopped sending RTP,
+   * as SIPp and some gateways do after an utterance): a gap in packets counts as silence.
+   */
+  idle(nowMs: number): SpeechEvent | undefined {
+    if (this.current !== 'speech' || nowMs - this.lastSpeechEndMs < this.endSilenceMs) return undefined;
+    this.current = 'silence';
+    return { type: 'offset', atMs: this.lastSpeechEndMs, onsetAtMs: this.onsetAtMs };
+  }
+
+  /** Ends speech now, if any (the stream is over, e.g. the far end hung up): the offset is the end of its last speech frame. */
+  flush(): SpeechEvent | undefined {
+    if (this.current !== 'speech') return undefined;
+    this.current = 'silence';
+    this.runMs = 0;
+    return { type: 'offset', atMs: this.lastSpeechEndMs, onsetAtMs: this.onsetAtMs };
+  }
+
   /** Decides speech/non-speech against the floor as it was, then updates the floor. */
   private classify(level: number, frameMs: number): boolean {
     const power = dbToPower(level);

@@ -281,3 +281,34 @@ test('espeak speech inserted at a known sample offset into comfort noise: onset 
     assert.ok(Math.abs(events[0].atMs - frameArrival(at)) <= 20, `inserted at ${at}: ${JSON.stringify(events)}`);
   }
 });
+
+test('a gap in packets counts as silence: idle() ends speech endSilenceMs after the last speech frame', () => {
+  const d = new SpeechDetector({ sampleRate: 8000, endSilenceMs: 700 });
+  const silence = new Int16Array(160);
+  const tone = new Int16Array(160);
+  for (let i = 0; i < 160; i++) tone[i] = Math.round(8000 * Math.sin((2 * Math.PI * 300 * i) / 8000));
+  let t = 0;
+  for (let i = 0; i < 10; i++, t += 20) d.push(silence, t);
+  let onset: number | undefined;
+  for (let i = 0; i < 10; i++, t += 20) {
+    const ev = d.push(tone, t);
+    if (ev?.type === 'onset') onset = ev.atMs;
+  }
+  assert.equal(onset, 200);
+  // No more packets: the last speech frame ended at t = 400.
+  assert.equal(d.idle(1099), undefined);
+  const ev = d.idle(1100);
+  assert.deepEqual(ev, { type: 'offset', atMs: 400, onsetAtMs: 200 });
+  assert.equal(d.state, 'silence');
+  assert.equal(d.idle(5000), undefined);
+});
+
+test('flush() ends speech at the last speech frame and does nothing in silence', () => {
+  const d = new SpeechDetector({ sampleRate: 8000 });
+  const tone = new Int16Array(160).map((_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 300 * i) / 8000)));
+  d.push(new Int16Array(160), 0);
+  assert.equal(d.flush(), undefined);
+  for (let t = 20; t <= 120; t += 20) d.push(tone, t);
+  assert.deepEqual(d.flush(), { type: 'offset', atMs: 140, onsetAtMs: 20 });
+  assert.equal(d.state, 'silence');
+});
