@@ -24,6 +24,8 @@ export interface AudioCodec {
    * returns the samples written (at most `out.length`).
    */
   decodeInto(src: Uint8Array, offset: number, length: number, out: Int16Array): number;
+  /** PCM samples that `payloadBytes` of payload decode to (sizes the receive buffer). */
+  samplesIn(payloadBytes: number): number;
 }
 
 /**
@@ -59,6 +61,10 @@ export class G711Codec implements AudioCodec {
     // alawmulaw's μ-law encoder returns the complement unmasked (negative numbers): keep the low byte.
     for (let i = 0; i < n; i++) out[outOffset + i] = enc(pcm[i]!) & 0xff;
     return n;
+  }
+
+  samplesIn(payloadBytes: number): number {
+    return payloadBytes; // one byte per sample
   }
 
   decode(payload: Uint8Array): Int16Array {

@@ -1,0 +1,46 @@
+// Public surface of the RTP media layer. (speechDetector.ts is exported by its owner.)
+export { codecFor, G711Codec, type AudioCodec, type G711Name } from './g711.js';
+export {
+  RTP_HEADER_SIZE,
+  RtpHeaderWriter,
+  emptyRtpHeaderFields,
+  parseRtpHeader,
+  readRtpHeaderInto,
+  type RtpHeaderFields,
+  type RtpParseProblem,
+} from './rtpHeaderWriter.js';
+export { RunningSummary, type SummarySnapshot, type ValueRecorder } from './runningSummary.js';
+export { Pacer, type PacerOptions, type PacerTick } from './pacer.js';
+export { FrameFlag, UtteranceQueue, type AudioSource, type Utterance } from './audioSource.js';
+export { RtpSender, type RtpSenderOptions, type UtteranceSentEvent, type UtteranceStartedEvent } from './rtpSender.js';
+export {
+  RtpReceiveStats,
+  type ReceptionReport,
+  type RtpReceiveSnapshot,
+  type RtpReceiveStatsOptions,
+} from './rtpReceiveStats.js';
+export {
+  RtcpType,
+  buildRtcpCompound,
+  ntpFromUnixMs,
+  ntpMiddle32,
+  parseRtcpCompound,
+  roundTripMs,
+  serializeBye,
+  serializeSdesCname,
+  type LastSenderReport,
+  type RtcpCompound,
+  type RtcpReportBlock,
+  type RtcpReportInput,
+  type RtcpSenderReport,
+  type RtcpSenderStats,
+} from './rtcp.js';
+export { bindRtpPortPair, syncIpLookup, type BindPortPairOptions, type UdpPortPair } from './udpPortPair.js';
+export {
+  RtpSession,
+  type RtpFrameHandler,
+  type RtpFrameInfo,
+  type RtpRemote,
+  type RtpSessionOptions,
+  type RtpSessionStats,
+} from './rtpSession.js';

@@ -1,0 +1,363 @@
+import type dgram from 'node:dgram';
+import type { Clock, TimerHandle } from '../core/clock.js';
+import { VoiceloadError } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/log.js';
+import { UtteranceQueue, type Utterance } from './audioSource.js';
+import type { AudioCodec } from './g711.js';
+import { Pacer } from './pacer.js';
+import { buildRtcpCompound, ntpFromUnixMs, ntpMiddle32, parseRtcpCompound, roundTripMs, type LastSenderReport } from './rtcp.js';
+import { emptyRtpHeaderFields, readRtpHeaderInto } from './rtpHeaderWriter.js';
+import { RtpReceiveStats } from './rtpReceiveStats.js';
+import { RtpSender, type UtteranceSentEvent, type UtteranceStartedEvent } from './rtpSender.js';
+import { RunningSummary } from './runningSummary.js';
+import { bindRtpPortPair } from './udpPortPair.js';
+
+export interface RtpSessionOptions {
+  clock: Clock;
+  /** Local address to bind, e.g. '127.0.0.1' or '0.0.0.0'. */
+  localHost: string;
+  codec: AudioCodec;
+  /** First even RTP port to try; absent or 0: ephemeral. RTCP uses the next port. */
+  localPort?: number;
+  /** Port pairs tried before failing. Default 20. */
+  portAttempts?: number;
+  logger?: Logger;
+  /** Uniform in [0, 1): SSRC, initial sequence number and timestamp, RTCP interval jitter. */
+  rng?: () => number;
+  /** Packet time. Default 20 ms. */
+  ptimeMs?: number;
+  /** Mean RTCP report interval (RFC 3550 §6.2 minimum 5 s; randomised ×[0.5, 1.5], §6.3.1). Default 5000. */
+  rtcpIntervalMs?: number;
+  /** SDES CNAME. Default `voiceload-<ssrc hex>`. */
+  cname?: string;
+  /** Wall-clock ms since 1970 read once at open, for SR NTP timestamps. Default Date.now. */
+  wallClockMs?: () => number;
+  /** Send an RTCP BYE when closing. Default true. */
+  sendByeOnClose?: boolean;
+}
+
+export interface RtpRemote {
+  /** IP literal (from the SDP c= line); host names are resolved on every send. */
+  host: string;
+  port: number;
+  /** Default port + 1 (RFC 3550 §11; an SDP a=rtcp attribute may say otherwise). */
+  rtcpPort?: number;
+}
+
+/** Header fields of the packet a frame came from. One object reused for every frame. */
+export interface RtpFrameInfo {
+  sequenceNumber: number;
+  timestamp: number;
+  marker: boolean;
+  ssrc: number;
+}
+
+/**
+ * Receives the far end's decoded audio, one call per received packet of the negotiated payload
+ * type. `pcm` and `info` are owned by the session and overwritten by the next packet: copy what
+ * you keep. `arrivalMs` is the clock read when the datagram was delivered, before decoding.
+ */
+export type RtpFrameHandler = (pcm: Int16Array, arrivalMs: number, info: Readonly<RtpFrameInfo>) => void;
+
+export interface RtpSessionStats {
+  sentPackets: number;
+  sentPayloadBytes: number;
+  /** Every valid RTP packet received, all payload types. */
+  receivedPackets: number;
+  receivedPayloadBytes: number;
+  lossPct: number;
+  /** expected − received (negative with duplicates). */
+  lostPackets: number;
+  jitterMs: number;
+  maxGapMs: number;
+  pacingErrorMs: { count: number; mean: number; max: number };
+  /** Ticks sent late in a burst after a stalled timer; ticks skipped after a stall too long to replay. */
+  caughtUpTicks: number;
+  skippedTicks: number;
+  /** Packets of another payload type (e.g. telephone-event): counted in sequence stats, not decoded. */
+  otherPayloadTypePackets: number;
+  /** Datagrams on the RTP port that were neither RTP nor RTCP. */
+  invalidPackets: number;
+  rtcpSent: number;
+  rtcpReceived: number;
+  invalidRtcp: number;
+  /** From the far end's last report block about our stream (RFC 3550 §6.4.1); undefined before one. */
+  roundTripMs: number | undefined;
+  remoteByeReceived: boolean;
+}
+
+/**
+ * One call's media over UDP: a drift-free pacer sends one packet per ptime (queued utterances,
+ * silence in between, never a pause), received packets are timestamped, validated, counted
+ * (RFC 3550 A.1/A.3/A.8) and decoded for the listener; RTCP SR/RR go out every ~5 s on port + 1
+ * and incoming RTCP (also multiplexed on the RTP port, RFC 5761) feeds LSR/DLSR and RTT.
+ *
+ * Per packet, both directions reuse their buffers and objects; callbacks are bound once.
+ */
+export class RtpSession {
+  readonly localPort: number;
+  readonly localRtcpPort: number;
+  readonly codec: AudioCodec;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly rng: () => number;
+  private readonly rtpSocket: dgram.Socket;
+  private readonly rtcpSocket: dgram.Socket;
+  private readonly source: UtteranceQueue;
+  private readonly sender: RtpSender;
+  private readonly pacer: Pacer;
+  private readonly pacingError = new RunningSummary();
+  private readonly rxStats: RtpReceiveStats;
+  private readonly rxHeader = emptyRtpHeaderFields();
+  private readonly rxInfo: RtpFrameInfo = { sequenceNumber: 0, timestamp: 0, marker: false, ssrc: 0 };
+  private rxPcm: Int16Array;
+  private readonly rtcpIntervalMs: number;
+  private readonly cname: string;
+  /** Unix ms at clock time 0: NTP time = anchor + clock.nowMs(). */
+  private readonly wallAnchorMs: number;
+  private readonly sendByeOnClose: boolean;
+  private remote: { host: string; port: number; rtcpPort: number } | undefined;
+  private frameHandler: RtpFrameHandler | undefined;
+  private rtcpTimer: TimerHandle | undefined;
+  private readonly rtcpTimerBound: () => void;
+  private lastSr: LastSenderReport | undefined;
+  private rttMs: number | undefined;
+  private counts = { otherPt: 0, invalid: 0, rtcpSent: 0, rtcpReceived: 0, invalidRtcp: 0 };
+  private remoteBye = false;
+  private state: 'open' | 'started' | 'closed' = 'open';
+
+  /** Binds the RTP/RTCP port pair and returns a session ready for {@link setRemote} and {@link start}. */
+  static async open(options: RtpSessionOptions): Promise<RtpSession> {
+    const pair = await bindRtpPortPair({
+      host: options.localHost,
+      ...(options.localPort !== undefined ? { port: options.localPort } : {}),
+      ...(options.portAttempts !== undefined ? { attempts: options.portAttempts } : {}),
+    });
+    return new RtpSession(options, pair.rtp, pair.rtcp, pair.rtpPort, pair.rtcpPort);
+  }
+
+  private constructor(options: RtpSessionOptions, rtp: dgram.Socket, rtcp: dgram.Socket, rtpPort: number, rtcpPort: number) {
+    this.clock = options.clock;
+    this.codec = options.codec;
+    this.logger = options.logger ?? silentLogger;
+    this.rng = options.rng ?? Math.random;
+    this.rtpSocket = rtp;
+    this.rtcpSocket = rtcp;
+    this.localPort = rtpPort;
+    this.localRtcpPort = rtcpPort;
+    const ptimeMs = options.ptimeMs ?? 20;
+    this.source = new UtteranceQueue(Math.round((options.codec.sampleRate * ptimeMs) / 1000));
+    this.sender = new RtpSender({ codec: options.codec, source: this.source, rng: this.rng, ptimeMs });
+    this.pacer = new Pacer({
+      clock: this.clock,
+      intervalMs: ptimeMs,
+      pacingErrorMs: this.pacingError,
+      onTick: (index, _scheduledAtMs, nowMs) => this.sendTick(index, nowMs),
+    });
+    this.rxStats = new RtpReceiveStats({ clockRate: options.codec.clockRate });
+    this.rxPcm = new Int16Array(this.source.frameSamples);
+    this.rtcpIntervalMs = options.rtcpIntervalMs ?? 5000;
+    this.cname = options.cname ?? `voiceload-${this.sender.ssrc.toString(16).padStart(8, '0')}`;
+    this.wallAnchorMs = (options.wallClockMs ?? Date.now)() - this.clock.nowMs();
+    this.sendByeOnClose = options.sendByeOnClose ?? true;
+    this.rtcpTimerBound = () => this.onRtcpTimer();
+    rtp.on('message', (msg: Buffer) => this.onRtpDatagram(msg));
+    rtcp.on('message', (msg: Buffer) => this.onRtcp(msg, this.clock.nowMs()));
+    const onError = (err: Error): void => this.logger.warn('rtp socket error', { error: err.message, port: rtpPort });
+    rtp.on('error', onError);
+    rtcp.on('error', onError);
+  }
+
+  /** Our SSRC. */
+  get ssrc(): number {
+    return this.sender.ssrc;
+  }
+
+  /** Where to send (from the SDP answer). May be called again to redirect media. */
+  setRemote(remote: RtpRemote): void {
+    this.remote = { host: remote.host, port: remote.port, rtcpPort: remote.rtcpPort ?? remote.port + 1 };
+  }
+
+  onFrame(handler: RtpFrameHandler): void {
+    this.frameHandler = handler;
+  }
+
+  onUtteranceSent(cb: (event: UtteranceSentEvent) => void): void {
+    this.sender.onUtteranceSent(cb);
+  }
+
+  onUtteranceStarted(cb: (event: UtteranceStartedEvent) => void): void {
+    this.sender.onUtteranceStarted(cb);
+  }
+
+  /** Plays `utterance` (PCM at the codec's sample rate) after the ones already queued. */
+  queueUtterance(utterance: Utterance): void {
+    this.source.enqueue(utterance);
+  }
+
+  /** Starts sending: one packet per ptime from now on. Needs {@link setRemote} first. */
+  start(): void {
+    if (this.state !== 'open') return;
+    if (this.remote === undefined) {
+      throw new VoiceloadError('INTERNAL', 'RtpSession.start() before setRemote()');
+    }
+    this.state = 'started';
+    this.pacer.start();
+    this.scheduleRtcp(0.5);
+  }
+
+  stats(): RtpSessionStats {
+    const rx = this.rxStats.snapshot();
+    const pacing = this.pacingError.snapshot();
+    return {
+      sentPackets: this.sender.packetsSent,
+      sentPayloadBytes: this.sender.octetsSent,
+      receivedPackets: rx.packets,
+      receivedPayloadBytes: rx.payloadBytes,
+      lossPct: rx.lossPct,
+      lostPackets: rx.lost,
+      jitterMs: rx.jitterMs,
+      maxGapMs: rx.maxGapMs,
+      pacingErrorMs: { count: pacing.count, mean: pacing.mean, max: pacing.max },
+      caughtUpTicks: this.pacer.caughtUpTicks,
+      skippedTicks: this.pacer.skippedTicks,
+      otherPayloadTypePackets: this.counts.otherPt,
+      invalidPackets: this.counts.invalid,
+      rtcpSent: this.counts.rtcpSent,
+      rtcpReceived: this.counts.rtcpReceived,
+      invalidRtcp: this.counts.invalidRtcp,
+      roundTripMs: this.rttMs,
+      remoteByeReceived: this.remoteBye,
+    };
+  }
+
+  /** Stops sending, sends a final RTCP report with BYE (unless disabled) and closes both sockets. */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    const wasStarted = this.state === 'started';
+    this.state = 'closed';
+    this.pacer.stop();
+    this.rtcpTimer?.cancel();
+    this.rtcpTimer = undefined;
+    if (wasStarted && this.sendByeOnClose) this.sendRtcp(true);
+    await Promise.all([closeSocket(this.rtpSocket), closeSocket(this.rtcpSocket)]);
+  }
+
+  private sendTick(index: number, nowMs: number): void {
+    const packet = this.sender.nextPacket(index, nowMs);
+    const remote = this.remote;
+    if (remote === undefined) return;
+    // (buffer, port, address) form: no offset/length, so Node does not slice a new view.
+    this.rtpSocket.send(packet, remote.port, remote.host);
+  }
+
+  private onRtpDatagram(msg: Buffer): void {
+    const arrivalMs = this.clock.nowMs();
+    if (this.state === 'closed') return;
+    // RFC 5761 §4: second octet 192–223 is RTCP multiplexed on the RTP port.
+    const b1 = msg.length > 1 ? msg[1]! : 0;
+    if (b1 >= 192 && b1 <= 223) {
+      this.onRtcp(msg, arrivalMs);
+      return;
+    }
+    const h = this.rxHeader;
+    if (readRtpHeaderInto(msg, h) !== null) {
+      this.counts.invalid++;
+      return;
+    }
+    // Every payload type shares the sequence space (RFC 4733 events included): count them all.
+    this.rxStats.update(h.ssrc, h.sequenceNumber, h.timestamp, arrivalMs, h.payloadLength);
+    if (h.payloadType !== this.codec.payloadType) {
+      this.counts.otherPt++;
+      return;
+    }
+    const handler = this.frameHandler;
+    if (handler === undefined) return;
+    const samples = this.codec.samplesIn(h.payloadLength);
+    if (this.rxPcm.length !== samples) this.rxPcm = new Int16Array(samples); // only when the packet size changes
+    this.codec.decodeInto(msg, h.payloadOffset, h.payloadLength, this.rxPcm);
+    const info = this.rxInfo;
+    info.sequenceNumber = h.sequenceNumber;
+    info.timestamp = h.timestamp;
+    info.marker = h.marker;
+    info.ssrc = h.ssrc;
+    try {
+      handler(this.rxPcm, arrivalMs, info);
+    } catch (err) {
+      this.logger.error('rtp frame handler threw', { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private onRtcp(msg: Buffer, arrivalMs: number): void {
+    if (this.state === 'closed') return;
+    this.counts.rtcpReceived++;
+    let compound;
+    try {
+      compound = parseRtcpCompound(msg);
+    } catch (err) {
+      this.counts.invalidRtcp++;
+      this.logger.debug('invalid rtcp', { error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    const ours = this.sender.ssrc;
+    const arrivalNtp = ntpMiddle32(ntpFromUnixMs(this.wallAnchorMs + arrivalMs));
+    for (const sr of compound.senderReports) {
+      this.lastSr = { ssrc: sr.ssrc, ntpMiddle32: sr.ntpMiddle32, arrivalMs };
+      for (const block of sr.reports) if (block.ssrc === ours) this.rttMs = roundTripMs(block, arrivalNtp) ?? this.rttMs;
+    }
+    for (const rr of compound.receiverReports) {
+      for (const block of rr.reports) if (block.ssrc === ours) this.rttMs = roundTripMs(block, arrivalNtp) ?? this.rttMs;
+    }
+    if (compound.byes.length > 0) this.remoteBye = true;
+  }
+
+  private scheduleRtcp(scale: number): void {
+    const delay = this.rtcpIntervalMs * scale * (0.5 + this.rng());
+    this.rtcpTimer = this.clock.setTimer(delay, this.rtcpTimerBound);
+  }
+
+  private onRtcpTimer(): void {
+    this.rtcpTimer = undefined;
+    if (this.state !== 'started') return;
+    this.sendRtcp(false);
+    this.scheduleRtcp(1);
+  }
+
+  private sendRtcp(bye: boolean): void {
+    const remote = this.remote;
+    if (remote === undefined) return;
+    const nowMs = this.clock.nowMs();
+    const reception = this.rxStats.takeReceptionReport();
+    const sent = this.sender.packetsSent > 0;
+    const packet = buildRtcpCompound({
+      ssrc: this.sender.ssrc,
+      cname: this.cname,
+      nowMs,
+      ...(sent
+        ? {
+            sender: {
+              ntpTimestamp: ntpFromUnixMs(this.wallAnchorMs + nowMs),
+              rtpTimestamp: this.sender.rtpTimestampAt(nowMs - this.pacer.startedAtMs),
+              packetCount: this.sender.packetsSent,
+              octetCount: this.sender.octetsSent,
+            },
+          }
+        : {}),
+      ...(reception !== undefined ? { reception } : {}),
+      ...(this.lastSr !== undefined ? { lastSenderReport: this.lastSr } : {}),
+      ...(bye ? { bye: { reason: 'call ended' } } : {}),
+    });
+    this.rtcpSocket.send(packet, remote.rtcpPort, remote.host);
+    this.counts.rtcpSent++;
+  }
+}
+
+function closeSocket(socket: dgram.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      socket.close(() => resolve());
+    } catch {
+      resolve(); // already closed
+    }
+  });
+}
