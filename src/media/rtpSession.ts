@@ -1,4 +1,5 @@
 import type dgram from 'node:dgram';
+import net from 'node:net';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { VoiceloadError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
@@ -37,7 +38,7 @@ export interface RtpSessionOptions {
 }
 
 export interface RtpRemote {
-  /** IP literal (from the SDP c= line); host names are resolved on every send. */
+  /** IP literal (the SDP c= address). Host names are refused: resolving them would defer every send. */
   host: string;
   port: number;
   /** Default port + 1 (RFC 3550 §11; an SDP a=rtcp attribute may say otherwise). */
@@ -175,6 +176,11 @@ export class RtpSession {
 
   /** Where to send (from the SDP answer). May be called again to redirect media. */
   setRemote(remote: RtpRemote): void {
+    if (net.isIP(remote.host) === 0) {
+      throw new VoiceloadError('MEDIA_TRANSPORT', `remote media address must be an IP address, got "${remote.host}"`, {
+        hint: 'resolve the SDP connection address before setRemote()',
+      });
+    }
     this.remote = { host: remote.host, port: remote.port, rtcpPort: remote.rtcpPort ?? remote.port + 1 };
   }
 

@@ -174,10 +174,11 @@ test('a requested port whose RTCP neighbour is taken moves to the next even pair
   }
 });
 
-test('start() before setRemote() is a programming error', async () => {
+test('start() before setRemote() is a programming error; the remote must be an IP address', async () => {
   const s = await RtpSession.open({ clock, localHost: '127.0.0.1', codec: codecFor('PCMU') });
   try {
     assert.throws(() => s.start(), { code: 'INTERNAL' });
+    assert.throws(() => s.setRemote({ host: 'agent.example.com', port: 4000 }), { code: 'MEDIA_TRANSPORT' });
   } finally {
     await s.close();
   }
