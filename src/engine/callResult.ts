@@ -6,6 +6,8 @@ export type FailureReason =
   | 'transport_error'
   | 'auth_failed'
   | 'media_timeout'
+  /** The answer's SDP has no codec we offered, or an unusable address. */
+  | 'sdp_mismatch'
   | 'no_greeting'
   | 'no_reply'
   | 'remote_hangup_early'
@@ -18,6 +20,10 @@ export interface CallTimeline {
   ringingAtMs?: number;
   answeredAtMs?: number;
   ackSentAtMs?: number;
+  /** Arrival of the first audio packet from the far end (of the negotiated payload type). */
+  firstRtpReceivedAtMs?: number;
+  /** Onset of the agent's greeting. */
+  greetingOnsetAtMs?: number;
   byeSentAtMs?: number;
   byeReceivedAtMs?: number;
   endedAtMs: number;

@@ -4,7 +4,9 @@ import type { Clock, TimerHandle } from '../core/clock.js';
 import { VoiceloadError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import { loadUtterance, type Utterance } from '../audio/index.js';
+import { codecFor } from '../media/g711.js';
 import { RtpSession } from '../media/rtpSession.js';
+import { bindRtpPortPair, closeRtpPortPair, type UdpPortPair } from '../media/udpPortPair.js';
 import { SpeechDetector, type SpeechEvent } from '../media/speechDetector.js';
 import { buildOffer, parseAnswer, type NegotiatedAudio } from '../sdp/index.js';
 import { parseUri } from '../sip/uri.js';
@@ -69,15 +71,18 @@ export async function runCall(config: CallConfig, options: RunCallOptions): Prom
     config.transport === 'tcp'
       ? await createTcpTransport({ host: config.localHost, port: config.localSipPort, clock, logger })
       : await createUdpTransport({ host: config.localHost, port: config.localSipPort, clock, logger });
-  let media: RtpSession | undefined;
   let ua: UserAgent | undefined;
+  let runner: CallRunner | undefined;
+  let ports: UdpPortPair | undefined;
   try {
-    media = await RtpSession.open({ clock, localHost: config.localHost, logger });
+    ports = await bindRtpPortPair({ host: config.localHost });
     ua = new UserAgent({ transport, clock, timers: config.timers, logger, userAgent: options.userAgent ?? 'voiceload' });
-    const runner = new CallRunner(config, options, turns, ua, media, dest);
+    runner = new CallRunner(config, options, turns, ua, ports, dest);
     return await runner.run();
   } finally {
-    await media?.close();
+    const media = runner?.media;
+    if (media !== undefined) await media.close();
+    else if (ports !== undefined) await closeRtpPortPair(ports);
     await (ua === undefined ? transport.close() : ua.close());
   }
 }
@@ -86,10 +91,13 @@ class CallRunner {
   private readonly clock: Clock;
   private readonly detector: SpeechDetector;
   private phase: Phase = 'setup';
+  /** Created from the bound ports once the answer names the codec. */
+  media: RtpSession | undefined;
   private call: OutgoingCall | undefined;
   private negotiated: NegotiatedAudio | undefined;
   private failure: { reason: FailureReason; text: string } | undefined;
   private endedBy: 'local' | 'remote' | null = null;
+  private firstRtpAtMs: number | undefined;
   private greetingOnsetAtMs: number | null = null;
   private greetingOffsetAtMs: number | null = null;
   private turnIndex = -1;
@@ -105,7 +113,7 @@ class CallRunner {
     private readonly options: RunCallOptions,
     private readonly turns: TurnState[],
     private readonly ua: UserAgent,
-    private readonly media: RtpSession,
+    private readonly ports: UdpPortPair,
     private readonly dest: SipEndpoint,
   ) {
     this.clock = options.clock;
@@ -135,13 +143,11 @@ class CallRunner {
       sessionVersion: 1,
       originHost: c.localHost,
       connectionHost: c.localHost,
-      audioPort: this.media.localPort,
+      audioPort: this.ports.rtpPort,
       codecs: c.codecs,
       telephoneEvent: c.telephoneEvent,
       ptimeMs: 20,
     });
-    this.media.onFrame((pcm, arrivalMs) => this.onAgentFrame(pcm, arrivalMs));
-    this.media.onUtteranceSent((ev) => this.onUtteranceSent(ev.id, ev.speechEndSentAtMs));
     this.phase = 'setup';
     this.call = this.ua.placeCall(
       {
@@ -170,19 +176,32 @@ class CallRunner {
     try {
       this.negotiated = parseAnswer(body.toString('utf8'), this.config.codecs);
     } catch (e) {
-      this.fail('sip_488' as FailureReason, `the answer's SDP is unusable: ${e instanceof Error ? e.message : String(e)}`);
+      this.fail('sdp_mismatch', `the answer's SDP is unusable: ${e instanceof Error ? e.message : String(e)}`);
       return;
     }
     const n = this.negotiated;
-    this.media.setRemote({ host: n.connectionHost, port: n.audioPort, codec: n.codec.name, ...(n.rtcpPort === undefined ? {} : { rtcpPort: n.rtcpPort }) });
-    this.media.start();
+    const media = RtpSession.attach(this.ports, {
+      clock: this.clock,
+      codec: codecFor(n.codec.name),
+      ...(this.options.logger === undefined ? {} : { logger: this.options.logger }),
+    });
+    this.media = media;
+    media.onFrame((pcm, arrivalMs) => this.onAgentFrame(pcm, arrivalMs));
+    media.onUtteranceSent((ev) => this.onUtteranceSent(ev.id, ev.speechEndSentAtMs));
+    try {
+      media.setRemote({ host: n.connectionHost, port: n.audioPort, ...(n.rtcpPort === undefined ? {} : { rtcpPort: n.rtcpPort }) });
+    } catch (e) {
+      this.fail('sdp_mismatch', `the answer's media address is unusable: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    media.start();
     this.emit({ type: 'answered', atMs, codec: n.codec.name });
     this.idleTimer = this.clock.setTimer(IDLE_CHECK_MS, () => this.checkIdle());
     this.setPhaseTimer(this.config.mediaTimeoutMs, () => this.checkMediaTimeout(), false);
     if (this.config.expectGreeting) {
       this.phase = 'greeting';
       this.setPhaseTimer(this.config.greetingTimeoutMs, () => {
-        if (this.media.stats().receivedPackets === 0) this.fail('media_timeout', `no RTP from the agent within ${this.config.greetingTimeoutMs} ms of the answer`);
+        if (this.receivedPackets() === 0) this.fail('media_timeout', `no RTP from the agent within ${this.config.greetingTimeoutMs} ms of the answer`);
         else this.fail('no_greeting', `the agent did not start speaking within ${this.config.greetingTimeoutMs} ms of the answer`);
       });
     } else {
@@ -202,14 +221,19 @@ class CallRunner {
     }
   }
 
+  private receivedPackets(): number {
+    return this.media?.stats().receivedPackets ?? 0;
+  }
+
   private checkMediaTimeout(): void {
     if (this.phase === 'done' || this.phase === 'hanging_up') return;
-    if (this.media.stats().receivedPackets === 0) {
+    if (this.receivedPackets() === 0) {
       this.fail('media_timeout', `no RTP from the agent within ${this.config.mediaTimeoutMs} ms of the answer`);
     }
   }
 
   private onAgentFrame(pcm: Int16Array, arrivalMs: number): void {
+    this.firstRtpAtMs ??= arrivalMs;
     this.handleSpeech(this.detector.push(pcm, arrivalMs));
   }
 
@@ -282,7 +306,7 @@ class CallRunner {
     this.phase = 'playing';
     this.detector.reset();
     turn.played = true;
-    this.media.queueUtterance({ id: String(this.turnIndex), pcm: turn.utterance.pcm8k, speechEndSample: turn.utterance.speechEndSample });
+    this.media?.queueUtterance({ id: String(this.turnIndex), pcm: turn.utterance.pcm8k, speechEndSample: turn.utterance.speechEndSample });
   }
 
   private onUtteranceSent(id: string, speechEndSentAtMs: number): void {
@@ -380,9 +404,9 @@ class CallRunner {
         outcome: !turn.played ? 'not_played' : turn.onsetAtMs !== null ? 'replied' : 'no_reply',
       };
     });
-    const stats = this.media.stats();
+    const stats = this.media?.stats();
     const rtp: RtpSummary =
-      answered === undefined
+      stats === undefined
         ? { ...EMPTY_RTP }
         : {
             sentPackets: stats.sentPackets,
@@ -417,6 +441,8 @@ class CallRunner {
         ...opt('ringingAtMs', t.ringingAtMs),
         ...opt('answeredAtMs', t.answeredAtMs),
         ...opt('ackSentAtMs', t.ackSentAtMs),
+        ...opt('firstRtpReceivedAtMs', this.firstRtpAtMs),
+        ...opt('greetingOnsetAtMs', this.greetingOnsetAtMs ?? undefined),
         ...opt('byeSentAtMs', t.byeSentAtMs),
         ...opt('byeReceivedAtMs', t.byeReceivedAtMs),
         endedAtMs: round(endedAt),

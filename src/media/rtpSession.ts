@@ -11,7 +11,7 @@ import { emptyRtpHeaderFields, readRtpHeaderInto } from './rtpHeaderWriter.js';
 import { RtpReceiveStats } from './rtpReceiveStats.js';
 import { RtpSender, type UtteranceSentEvent, type UtteranceStartedEvent } from './rtpSender.js';
 import { RunningSummary } from './runningSummary.js';
-import { bindRtpPortPair } from './udpPortPair.js';
+import { bindRtpPortPair, type UdpPortPair } from './udpPortPair.js';
 
 export interface RtpSessionOptions {
   clock: Clock;
@@ -135,6 +135,14 @@ export class RtpSession {
       ...(options.portAttempts !== undefined ? { attempts: options.portAttempts } : {}),
     });
     return new RtpSession(options, pair.rtp, pair.rtcp, pair.rtpPort, pair.rtcpPort);
+  }
+
+  /**
+   * A session on a port pair bound earlier: a caller binds before the SDP offer (the port goes into
+   * it) but knows the codec only from the answer. The session owns the sockets from then on.
+   */
+  static attach(pair: UdpPortPair, options: Omit<RtpSessionOptions, 'localHost' | 'localPort' | 'portAttempts'>): RtpSession {
+    return new RtpSession({ ...options, localHost: '' }, pair.rtp, pair.rtcp, pair.rtpPort, pair.rtcpPort);
   }
 
   private constructor(options: RtpSessionOptions, rtp: dgram.Socket, rtcp: dgram.Socket, rtpPort: number, rtcpPort: number) {

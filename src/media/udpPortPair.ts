@@ -109,3 +109,19 @@ export async function bindRtpPortPair(options: BindPortPairOptions): Promise<Udp
     retryable: true,
   });
 }
+
+/** Closes both sockets of a pair that no session took over. */
+export async function closeRtpPortPair(pair: UdpPortPair): Promise<void> {
+  await Promise.all(
+    [pair.rtp, pair.rtcp].map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          try {
+            socket.close(() => resolve());
+          } catch {
+            resolve(); // already closed
+          }
+        }),
+    ),
+  );
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { SystemClock } from '../core/clock.js';
+import { isVoiceloadError } from '../core/errors.js';
+import { createStderrLogger } from '../core/log.js';
+import { runCall } from '../engine/runCall.js';
+import { formatCallSummary } from '../report/callSummary.js';
+import { buildCallConfig, PASSWORD_ENV, type RawCallOptions } from './callOptions.js';
+import { ExitCode } from './exitCodes.js';
+import { formatCallEvent } from './formatCallEvent.js';
+
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function fail(e: unknown): never {
+  if (isVoiceloadError(e)) {
+    process.stderr.write(`voiceload: ${e.message}\n`);
+    if (e.hint !== undefined) process.stderr.write(`hint: ${e.hint}\n`);
+    process.exit(e.code === 'CLI_USAGE' || e.code === 'CONFIG' || e.code.startsWith('AUDIO') ? ExitCode.usage : ExitCode.internal);
+  }
+  process.stderr.write(`voiceload: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(ExitCode.internal);
+}
+
+const program = new Command();
+program.name('voiceload').description('Load tester for AI voice agents over SIP and RTP').version(version);
+
+program
+  .command('call')
+  .description('place one measured call: greeting, caller turns, agent replies (time to first agent audio)')
+  .argument('<sip-uri>', 'the agent, e.g. sip:agent@127.0.0.1:5060')
+  .option('--say <file>', 'WAV file the caller says (repeat for more turns)', collect)
+  .option('--no-greeting', 'the agent does not speak first')
+  .addOption(new Option('--transport <proto>', 'SIP transport').choices(['udp', 'tcp']).default('udp'))
+  .option('--codec <list>', 'offered codecs in preference order', 'pcmu,pcma')
+  .option('--auth-user <user>', `digest user name (password from ${PASSWORD_ENV})`)
+  .option('--header <header>', "extra INVITE header, 'Name: value' (repeatable)", collect)
+  .option('--greeting-timeout <duration>', 'how long to wait for the greeting to start', '10s')
+  .option('--reply-timeout <duration>', 'how long to wait for a reply to start after the caller stops', '10s')
+  .option('--ring-timeout <duration>', 'CANCEL when not answered by then', '60s')
+  .option('--media-timeout <duration>', 'fail when no RTP arrives this long after the answer', '5s')
+  .option('--reply-end-silence <duration>', 'silence that ends an agent utterance', '700ms')
+  .option('--think-time <duration>', 'pause before each caller utterance', '0ms')
+  .option('--from-user <user>', 'user part of From and Contact', 'voiceload')
+  .option('--local-ip <ip>', 'local address for SIP and RTP', '127.0.0.1')
+  .option('--local-port <port>', 'local SIP port (0 = any free port)', '0')
+  .option('--t1 <duration>', 'SIP timer T1 (Timer B = 64·T1)', '500ms')
+  .option('--json', 'print one JSON object instead of the summary')
+  .option('-v, --verbose', 'print call progress on stderr')
+  .action(async (target: string, opts: RawCallOptions & { json?: boolean; verbose?: boolean }) => {
+    let config;
+    try {
+      config = buildCallConfig(target, opts, process.env);
+    } catch (e) {
+      fail(e);
+    }
+    const clock = new SystemClock();
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSignal = (): void => {
+      interrupts++;
+      if (interrupts > 1) process.exit(ExitCode.aborted);
+      process.stderr.write('voiceload: stopping: ending the call (Ctrl-C again to quit at once)\n');
+      controller.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const logger = createStderrLogger(opts.verbose === true ? 'debug' : 'warn');
+    let result;
+    try {
+      result = await runCall(config, {
+        clock,
+        logger,
+        signal: controller.signal,
+        userAgent: `voiceload/${version}`,
+        ...(opts.verbose === true ? { onEvent: (ev) => process.stderr.write(formatCallEvent(ev) + '\n') } : {}),
+      });
+    } catch (e) {
+      fail(e);
+    }
+    process.stdout.write(opts.json === true ? JSON.stringify(result, null, 2) + '\n' : formatCallSummary(result) + '\n');
+    if (result.outcome === 'completed') process.exit(ExitCode.ok);
+    if (result.reason === 'aborted') process.exit(ExitCode.aborted);
+    if (opts.json === true) process.stderr.write(`voiceload: call failed: ${result.reasonText ?? result.reason}\n`);
+    process.exit(ExitCode.callFailed);
+  });
+
+program.parseAsync(process.argv).catch(fail);
