@@ -24,6 +24,8 @@ export interface RunCallOptions {
   /** Aborting ends the call (BYE or CANCEL) and resolves with reason `aborted` and what was measured. */
   signal?: AbortSignal;
   userAgent?: string;
+  /** Diagnostics tap: every decoded frame of agent audio with its arrival time (the pcm is reused: copy to keep). */
+  onAgentFrame?: (pcm: Int16Array, arrivalMs: number) => void;
 }
 
 type Phase = 'setup' | 'greeting' | 'greeting_speech' | 'playing' | 'waiting_reply' | 'reply_speech' | 'hanging_up' | 'done';
@@ -234,6 +236,7 @@ class CallRunner {
 
   private onAgentFrame(pcm: Int16Array, arrivalMs: number): void {
     this.firstRtpAtMs ??= arrivalMs;
+    this.options.onAgentFrame?.(pcm, arrivalMs);
     this.handleSpeech(this.detector.push(pcm, arrivalMs));
   }
 
