@@ -339,10 +339,10 @@ class CallRunner {
 
   private onRemoteBye(atMs: number): void {
     this.endedBy ??= 'remote';
-    this.emit({ type: 'hangup', atMs, by: 'remote' });
     // The agent hung up. Its speech, if still going, ended with its last speech frame.
     const ev = this.detector.flush();
     if (ev !== undefined) this.onAgentOffset(ev.atMs);
+    this.emit({ type: 'hangup', atMs, by: 'remote' });
     const allTurnsDone = this.turnIndex >= this.turns.length || (this.turnIndex === this.turns.length - 1 && this.turns[this.turnIndex]?.offsetAtMs !== null);
     const greetingOk = !this.config.expectGreeting || this.greetingOnsetAtMs !== null;
     if (this.failure === undefined && !(greetingOk && (allTurnsDone || (this.turns.length === 0 && this.greetingOnsetAtMs !== null)))) {

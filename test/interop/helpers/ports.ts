@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
+import type { PeerProcess } from './peerProcess.js';
 
 /** A UDP and TCP port that is free on 127.0.0.1 right now (bound, then released, for a peer program to take). */
 export async function freePort(): Promise<number> {
@@ -40,4 +41,32 @@ function udpFree(port: number): Promise<boolean> {
     s.once('error', () => resolve(false));
     s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
+}
+
+/** Polls until the peer has bound `port` (a UDP bind fails / a TCP connect succeeds), at most 5 s. */
+export async function waitUntilListening(port: number, proto: 'udp' | 'tcp', proc: PeerProcess): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const bound = proto === 'udp' ? !(await udpFree(port)) : await tcpConnectable(port);
+    if (bound) return;
+    const exited = await Promise.race([proc.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 25))]);
+    if (exited) throw new Error(`peer exited before listening on ${port}:\n${proc.output}`);
+    if (Date.now() - started > 5000) throw new Error(`peer did not listen on ${proto} ${port} within 5 s:\n${proc.output}`);
+  }
+}
+
+
+function tcpConnectable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = connect(port, '127.0.0.1');
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.once('error', () => resolve(false));
+  });
+}
+
+export function waitUntilListeningUdp(port: number, proc: PeerProcess): Promise<void> {
+  return waitUntilListening(port, 'udp', proc);
 }

@@ -1,8 +1,6 @@
-import { createSocket } from 'node:dgram';
-import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { PeerProcess } from './peerProcess.js';
-import { freeEvenPortPair, freePort } from './ports.js';
+import { freeEvenPortPair, freePort, waitUntilListening } from './ports.js';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('../../../audio-fixtures/', import.meta.url));
 export const SIPP_SCENARIOS = fileURLToPath(new URL('../../fixtures/sipp/', import.meta.url));
@@ -52,33 +50,3 @@ export async function startSippUas(o: SippUasOptions): Promise<SippUas> {
   return { port, mediaPort, uri: `sip:agent@127.0.0.1:${port}${transportParam}`, process: proc };
 }
 
-/** Polls until the peer has bound `port` (a UDP bind fails / a TCP connect succeeds), at most 5 s. */
-export async function waitUntilListening(port: number, proto: 'udp' | 'tcp', proc: PeerProcess): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    const bound = proto === 'udp' ? !(await udpBindable(port)) : await tcpConnectable(port);
-    if (bound) return;
-    const exited = await Promise.race([proc.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 25))]);
-    if (exited) throw new Error(`peer exited before listening on ${port}:\n${proc.output}`);
-    if (Date.now() - started > 5000) throw new Error(`peer did not listen on ${proto} ${port} within 5 s:\n${proc.output}`);
-  }
-}
-
-function udpBindable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createSocket('udp4');
-    s.once('error', () => resolve(false));
-    s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-function tcpConnectable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const c = connect(port, '127.0.0.1');
-    c.once('connect', () => {
-      c.destroy();
-      resolve(true);
-    });
-    c.once('error', () => resolve(false));
-  });
-}

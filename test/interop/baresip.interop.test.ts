@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBaresip } from './helpers/baresip.js';
+import { callAgainst } from './helpers/callAgainst.js';
+import { fixture } from './helpers/fixtures.js';
+
+const greeting = fixture('agent-greeting.wav');
+
+test('baresip auto-answers and plays a WAV, then hangs up: greeting detected, far-end BYE answered, call completed', { timeout: 40_000 }, async () => {
+  const peer = await startBaresip(greeting.path);
+  try {
+    // baresip hangs up about a second after its file ends: wait longer than that for the end of speech,
+    // so its BYE, not ours, ends the call.
+    const result = await callAgainst(peer.uri, { greetingTimeout: '5s', replyEndSilence: '4s' });
+    assert.equal(result.outcome, 'completed', JSON.stringify(result));
+    assert.equal(result.sipStatus, 200);
+    assert.equal(result.codec, 'PCMU');
+    assert.equal(result.endedBy, 'remote');
+    assert.ok(result.timeline.byeReceivedAtMs !== undefined, 'no BYE from baresip');
+    // baresip streams from the answer on: the onset is the fixture's speech start into the stream.
+    const t = result.timeline;
+    assert.ok(result.greetingTtfaMs !== null && t.firstRtpReceivedAtMs !== undefined && t.greetingOnsetAtMs !== undefined);
+    const detectorErrorMs = t.greetingOnsetAtMs - (t.firstRtpReceivedAtMs + greeting.speechStart8kMs);
+    assert.ok(Math.abs(detectorErrorMs) <= 30, `onset ${detectorErrorMs} ms from the fixture's speech start (ttfa ${result.greetingTtfaMs})`);
+    assert.ok(result.rtp.receivedPackets > 150, JSON.stringify(result.rtp));
+    // The BYE was answered: baresip logs the call as closed normally, not timed out.
+    await new Promise((r) => setTimeout(r, 300));
+    assert.match(peer.process.output, /terminated|closed/i);
+    assert.doesNotMatch(peer.process.output, /408|timeout/i);
+  } finally {
+    await peer.stop();
+  }
+});
