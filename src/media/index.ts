@@ -1,4 +1,4 @@
-// Public surface of the RTP media layer. (speechDetector.ts is exported by its owner.)
+// Public surface of the RTP media layer and the speech detector.
 export { codecFor, G711Codec, type AudioCodec, type G711Name } from './g711.js';
 export {
   RTP_HEADER_SIZE,
@@ -35,7 +35,7 @@ export {
   type RtcpSenderReport,
   type RtcpSenderStats,
 } from './rtcp.js';
-export { bindRtpPortPair, syncIpLookup, type BindPortPairOptions, type UdpPortPair } from './udpPortPair.js';
+export { bindRtpPortPair, closeRtpPortPair, syncIpLookup, type BindPortPairOptions, type UdpPortPair } from './udpPortPair.js';
 export {
   RtpSession,
   type RtpFrameHandler,
@@ -44,3 +44,4 @@ export {
   type RtpSessionOptions,
   type RtpSessionStats,
 } from './rtpSession.js';
+export { SpeechDetector, SPEECH_DETECTOR_DEFAULTS, levelDbfs, type SpeechDetectorOptions, type SpeechEvent, type SpeechState } from './speechDetector.js';

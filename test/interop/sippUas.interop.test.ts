@@ -164,3 +164,12 @@ test('a caller turn: the reply TTFA matches the time SIPp starts replying', { ti
   assert.ok(turn.agentReplyMs !== null && Math.abs(turn.agentReplyMs - (greeting.speechEnd8kMs - greeting.speechStart8kMs)) <= 60);
   assert.equal(turn.outcome, 'replied');
 });
+
+test('malformed responses from SIPp are counted and dropped; the call goes on', { timeout: 30_000 }, async () => {
+  const uas = await startSippUas({ scenario: 'uas-malformed.xml', pauseMs: 200 });
+  const result = await callAgainst(uas.uri);
+  await uas.process.exited;
+  assert.equal(result.outcome, 'completed', JSON.stringify(result));
+  assert.equal(result.malformedSipMessages, 2);
+  assert.ok(result.greetingTtfaMs !== null);
+});
