@@ -8,7 +8,7 @@ import { codecFor } from '../media/g711.js';
 import { RtpSession } from '../media/rtpSession.js';
 import { bindRtpPortPair, closeRtpPortPair, type UdpPortPair } from '../media/udpPortPair.js';
 import { SpeechDetector, type SpeechEvent } from '../media/speechDetector.js';
-import { buildOffer, parseAnswer, type NegotiatedAudio } from '../sdp/index.js';
+import { buildAnswer, buildOffer, parseAnswer, type NegotiatedAudio } from '../sdp/index.js';
 import { parseUri } from '../sip/uri.js';
 import { createTcpTransport, createUdpTransport, type SipEndpoint, type SipTransport } from '../sip/transport/index.js';
 import type { InviteFailure, OutgoingCall } from '../sip/ua/outgoingCall.js';
@@ -93,6 +93,7 @@ class CallRunner {
   private readonly clock: Clock;
   private readonly detector: SpeechDetector;
   private phase: Phase = 'setup';
+  private readonly sdpSessionId = Math.floor(Date.now() / 1000);
   /** Created from the bound ports once the answer names the codec. */
   media: RtpSession | undefined;
   private call: OutgoingCall | undefined;
@@ -141,8 +142,8 @@ class CallRunner {
   private start(): void {
     const c = this.config;
     const sdp = buildOffer({
-      sessionId: Math.floor(Date.now() / 1000),
-      sessionVersion: 1,
+      sessionId: this.sdpSessionId,
+      sessionVersion: this.sdpVersion,
       originHost: c.localHost,
       connectionHost: c.localHost,
       audioPort: this.ports.rtpPort,
@@ -159,6 +160,7 @@ class CallRunner {
         sdpOffer: Buffer.from(sdp),
         extraHeaders: c.headers,
         ringTimeoutMs: c.ringTimeoutMs,
+        answerOffer: (offer) => this.answerReInvite(offer),
         ...(c.auth === undefined ? {} : { credentials: c.auth }),
       },
       {
@@ -212,6 +214,30 @@ class CallRunner {
   }
 
   private mediaTimer: TimerHandle | undefined;
+  private sdpVersion = 1;
+
+  /** A re-INVITE's offer: answer with the codec already in use, and follow the far end if its media moved. */
+  private answerReInvite(offer: Buffer): Buffer | undefined {
+    const codec = this.negotiated?.codec.name;
+    if (codec === undefined || this.media === undefined) return undefined;
+    try {
+      const answer = buildAnswer(offer.toString('utf8'), {
+        codecs: [codec],
+        connectionHost: this.config.localHost,
+        audioPort: this.ports.rtpPort,
+        sessionId: this.sdpSessionId,
+        sessionVersion: ++this.sdpVersion,
+        telephoneEvent: this.config.telephoneEvent,
+      });
+      const n = answer.negotiated;
+      // c=0.0.0.0 is RFC 2543 hold: keep sending where we were.
+      if (n.connectionHost !== '0.0.0.0') this.media.setRemote({ host: n.connectionHost, port: n.audioPort, ...(n.rtcpPort === undefined ? {} : { rtcpPort: n.rtcpPort }) });
+      return Buffer.from(answer.sdp);
+    } catch (e) {
+      this.options.logger?.warn('re-INVITE offer refused', { error: e instanceof Error ? e.message : String(e) });
+      return undefined;
+    }
+  }
 
   private setPhaseTimer(ms: number, fn: () => void, isPhase = true): void {
     if (isPhase) {

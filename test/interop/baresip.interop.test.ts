@@ -31,3 +31,17 @@ test('baresip auto-answers and plays a WAV, then hangs up: greeting detected, fa
     await peer.stop();
   }
 });
+
+test('PCMA preferred: baresip answers PCMA and the greeting is still measured', { timeout: 40_000 }, async () => {
+  const peer = await startBaresip(greeting.path);
+  try {
+    const result = await callAgainst(peer.uri, { codec: 'pcma,pcmu' });
+    assert.equal(result.codec, 'PCMA', JSON.stringify(result));
+    assert.equal(result.outcome, 'completed', JSON.stringify(result));
+    const t = result.timeline;
+    assert.ok(t.firstRtpReceivedAtMs !== undefined && t.greetingOnsetAtMs !== undefined);
+    assert.ok(Math.abs(t.greetingOnsetAtMs - (t.firstRtpReceivedAtMs + greeting.speechStart8kMs)) <= 30);
+  } finally {
+    await peer.stop();
+  }
+});

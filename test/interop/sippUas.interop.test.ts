@@ -173,3 +173,45 @@ test('malformed responses from SIPp are counted and dropped; the call goes on', 
   assert.equal(result.malformedSipMessages, 2);
   assert.ok(result.greetingTtfaMs !== null);
 });
+
+test('in-dialog OPTIONS and re-INVITE from SIPp are answered (the re-INVITE keeps the codec in use)', { timeout: 30_000 }, async () => {
+  const uas = await startSippUas({ scenario: 'uas-in-dialog.xml', pauseMs: 300 });
+  const result = await callAgainst(uas.uri);
+  const exit = await uas.process.exited;
+  assert.equal(result.outcome, 'completed', JSON.stringify(result));
+  // SIPp's scenario requires a 200 to the OPTIONS and a 200 with a PCMU-only SDP answer to the re-INVITE.
+  assert.equal(exit.code, 0, `SIPp failed the call:\n${exit.stdout.slice(-2500)}`);
+  assert.equal(result.codec, 'PCMU');
+  assert.ok(result.greetingTtfaMs !== null);
+});
+
+test('ringing past --ring-timeout: voiceload CANCELs, SIPp answers 487, the call fails as timeout_ringing', { timeout: 30_000 }, async () => {
+  const uas = await startSippUas({ scenario: 'uas-ring-forever.xml' });
+  const result = await callAgainst(uas.uri, { ringTimeout: '1s' });
+  const exit = await uas.process.exited;
+  assert.equal(result.outcome, 'failed');
+  assert.equal(result.reason, 'timeout_ringing');
+  assert.equal(result.sipStatus, 487);
+  assert.ok(result.postDialDelayMs !== null && result.inviteToAnswerMs === null);
+  const attemptMs = result.timeline.endedAtMs - result.timeline.inviteSentAtMs;
+  assert.ok(attemptMs >= 1000 && attemptMs < 1500, `ended ${attemptMs} ms after the INVITE`);
+  // SIPp received the CANCEL and the ACK for its 487: its scenario completed.
+  assert.equal(exit.code, 0, exit.stdout.slice(-2000));
+});
+
+test('an answer without any offered codec (PCMA offered, SIPp answers PCMU) fails as sdp_mismatch and is hung up', { timeout: 30_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'voiceload-sdp-'));
+  const log = join(dir, 'sipp-messages.log');
+  const uas = await startSippUas({ scenario: 'uas-greeting.xml', pauseMs: 200, messageLog: log });
+  const result = await callAgainst(uas.uri, { codec: 'pcma' });
+  await uas.process.stop();
+  assert.equal(result.outcome, 'failed');
+  assert.equal(result.reason, 'sdp_mismatch');
+  assert.match(result.reasonText ?? '', /PCMA|codec/);
+  assert.equal(result.endedBy, 'local');
+  // The answered call was ACKed and then ended with a BYE (SIPp's scenario, mid-pause, calls it unexpected).
+  const messages = readFileSync(log, 'latin1');
+  assert.match(messages, /message received[^\n]*\n\s*ACK sip:/);
+  assert.match(messages, /message received[^\n]*\n\s*BYE sip:/);
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -42,6 +42,12 @@ export interface OutgoingCallOptions {
   ringTimeoutMs: number;
   userAgent: string;
   random?: RandomBytes;
+  /**
+   * Answers the SDP offer of a re-INVITE from the far end (RFC 3264 §8): the answer's body, or
+   * undefined to refuse it with 488. Without it, offers are refused. A re-INVITE without an offer
+   * gets our original description.
+   */
+  answerOffer?: (offer: Buffer) => Buffer | undefined;
 }
 
 /** What the call tells its owner; times come from the transport's receive stamps or the clock at send time. */
@@ -154,16 +160,28 @@ export class OutgoingCall {
           if (wasConfirmed) this.listener.onRemoteBye(receivedAtMs);
         }
         return true;
-      case 'INVITE':
-        // A session refresh or hold: keep the media as negotiated, answer with our offer's description.
+      case 'INVITE': {
+        // A session refresh, hold or media change from the far end.
+        const body = req.body.length === 0 ? this.opts.sdpOffer : this.opts.answerOffer?.(req.body);
+        if (body === undefined) {
+          stx.respond(createResponse(req, 488, 'Not Acceptable Here'));
+          return true;
+        }
         stx.respond(
-          createResponse(req, 200, 'OK', [
-            { name: 'Contact', value: `<${this.opts.contact}>` },
-            { name: 'Allow', value: ALLOW },
-            { name: 'Content-Type', value: 'application/sdp' },
-          ], this.opts.sdpOffer),
+          createResponse(
+            req,
+            200,
+            'OK',
+            [
+              { name: 'Contact', value: `<${this.opts.contact}>` },
+              { name: 'Allow', value: ALLOW },
+              { name: 'Content-Type', value: 'application/sdp' },
+            ],
+            body,
+          ),
         );
         return true;
+      }
       case 'OPTIONS':
       case 'INFO':
       case 'UPDATE':

@@ -25,6 +25,8 @@ export interface PlaceCallOptions {
   extraHeaders?: SipHeaderField[];
   credentials?: { username: string; password: string };
   ringTimeoutMs: number;
+  /** Answers SDP offers in re-INVITEs from the far end (see OutgoingCallOptions.answerOffer). */
+  answerOffer?: (offer: Buffer) => Buffer | undefined;
 }
 
 const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
@@ -121,6 +123,7 @@ export class UserAgent {
         ringTimeoutMs: options.ringTimeoutMs,
         userAgent: this.userAgent,
         ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+        ...(options.answerOffer === undefined ? {} : { answerOffer: options.answerOffer }),
         ...(this.opts.random === undefined ? {} : { random: this.opts.random }),
       },
       wrapped,
