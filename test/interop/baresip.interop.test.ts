@@ -45,3 +45,18 @@ test('PCMA preferred: baresip answers PCMA and the greeting is still measured', 
     await peer.stop();
   }
 });
+
+test('baresip hangs up while a caller turn is still pending: remote_hangup_early, BYE answered', { timeout: 40_000 }, async () => {
+  const peer = await startBaresip(greeting.path);
+  try {
+    const caller = fixture('caller-order-status.wav');
+    const result = await callAgainst(peer.uri, { say: [caller.path] });
+    assert.equal(result.outcome, 'failed', JSON.stringify(result));
+    assert.equal(result.reason, 'remote_hangup_early');
+    assert.equal(result.endedBy, 'remote');
+    assert.ok(result.greetingTtfaMs !== null, 'the greeting measured before the hangup was lost');
+    assert.equal(result.turns[0]?.outcome, 'no_reply');
+  } finally {
+    await peer.stop();
+  }
+});
