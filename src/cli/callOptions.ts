@@ -48,7 +48,9 @@ export function buildCallConfig(target: string, raw: RawCallOptions, env: Record
 
   if (!/^sips?:/i.test(target)) problems.push(`target "${target}" is not a SIP URI (expected sip:user@host[:port])`);
 
-  const transport = (raw.transport ?? DEFAULT_CALL_CONFIG.transport).toLowerCase();
+  // Without --transport, a `;transport=` parameter in the target URI decides (RFC 3263 §4.1 spirit).
+  const uriTransport = /;transport=(udp|tcp)(?=[;>?]|$)/i.exec(target)?.[1];
+  const transport = (raw.transport ?? uriTransport ?? DEFAULT_CALL_CONFIG.transport).toLowerCase();
   if (transport !== 'udp' && transport !== 'tcp') problems.push(`--transport must be udp or tcp, not "${raw.transport}"`);
 
   let codecs = DEFAULT_CALL_CONFIG.codecs;

@@ -50,3 +50,10 @@ test('every problem is reported at once', () => {
     }
   }
 });
+
+test('the ;transport= parameter of the target picks the transport unless --transport is given', () => {
+  assert.equal(buildCallConfig('sip:agent@127.0.0.1:5060;transport=tcp', {}, {}).transport, 'tcp');
+  assert.equal(buildCallConfig('sip:agent@127.0.0.1:5060;transport=TCP;lr', {}, {}).transport, 'tcp');
+  assert.equal(buildCallConfig('sip:agent@127.0.0.1:5060;transport=tcp', { transport: 'udp' }, {}).transport, 'udp');
+  assert.equal(buildCallConfig('sip:agent@127.0.0.1:5060', {}, {}).transport, 'udp');
+});
