@@ -80,11 +80,10 @@ program
     } catch (e) {
       fail(e);
     }
-    process.stdout.write(opts.json === true ? JSON.stringify(result, null, 2) + '\n' : formatCallSummary(result) + '\n');
-    if (result.outcome === 'completed') process.exit(ExitCode.ok);
-    if (result.reason === 'aborted') process.exit(ExitCode.aborted);
-    if (opts.json === true) process.stderr.write(`voiceload: call failed: ${result.reasonText ?? result.reason}\n`);
-    process.exit(ExitCode.callFailed);
+    const code = result.outcome === 'completed' ? ExitCode.ok : result.reason === 'aborted' ? ExitCode.aborted : ExitCode.callFailed;
+    if (code === ExitCode.callFailed && opts.json === true) process.stderr.write(`voiceload: call failed: ${result.reasonText ?? result.reason}\n`);
+    // Exit once the result is flushed: a piped stdout must not lose it.
+    process.stdout.write(opts.json === true ? JSON.stringify(result, null, 2) + '\n' : formatCallSummary(result) + '\n', () => process.exit(code));
   });
 
 program.parseAsync(process.argv).catch(fail);

@@ -1,5 +1,4 @@
 import type { Clock, TimerHandle } from '../core/clock.js';
-import type { Utterance } from '../audio/index.js';
 import { codecFor } from '../media/g711.js';
 import { RtpSession } from '../media/rtpSession.js';
 import { SpeechDetector, type SpeechEvent } from '../media/speechDetector.js';
@@ -10,29 +9,13 @@ import type { InviteFailure, OutgoingCall } from '../sip/ua/outgoingCall.js';
 import type { UserAgent } from '../sip/ua/userAgent.js';
 import type { CallConfig } from './callConfig.js';
 import type { CallEventListener } from './callEvents.js';
-import type { CallResult, FailureReason, RtpSummary, TurnResult } from './callResult.js';
+import { buildCallResult, type TurnState } from './buildCallResult.js';
+import type { CallResult, FailureReason } from './callResult.js';
 import type { RunCallOptions } from './runCall.js';
 
 type Phase = 'setup' | 'greeting' | 'greeting_speech' | 'playing' | 'waiting_reply' | 'reply_speech' | 'hanging_up' | 'done';
 
-export interface TurnState {
-  file: string;
-  utterance: Utterance;
-  speechEndSentAtMs: number | null;
-  onsetAtMs: number | null;
-  offsetAtMs: number | null;
-  played: boolean;
-}
 
-const EMPTY_RTP: RtpSummary = {
-  sentPackets: 0,
-  receivedPackets: 0,
-  lossPct: 0,
-  jitterMs: 0,
-  maxGapMs: 0,
-  sendPacingErrorMeanMs: 0,
-  sendPacingErrorMaxMs: 0,
-};
 
 /** How often the runner checks for silence when the far end stops sending RTP altogether. */
 const IDLE_CHECK_MS = 50;
@@ -366,80 +349,22 @@ export class CallRunner {
 
   private result(): CallResult {
     const call = this.call;
-    const t = call?.timeline ?? {};
-    const invite = t.inviteSentAtMs ?? this.clock.nowMs();
-    const since = (at: number | undefined, from: number | undefined): number | null =>
-      at === undefined || from === undefined ? null : round(at - from);
-    const answered = t.answeredAtMs;
-    const turns: TurnResult[] = this.turns.map((turn, index) => {
-      const ttfaMs = turn.onsetAtMs !== null && turn.speechEndSentAtMs !== null ? round(turn.onsetAtMs - turn.speechEndSentAtMs) : null;
-      return {
-        index,
-        utterance: turn.file,
-        speechEndSentAtMs: turn.speechEndSentAtMs === null ? null : round(turn.speechEndSentAtMs),
-        ttfaMs,
-        agentReplyMs: turn.onsetAtMs !== null && turn.offsetAtMs !== null ? round(turn.offsetAtMs - turn.onsetAtMs) : null,
-        outcome: !turn.played ? 'not_played' : turn.onsetAtMs !== null ? 'replied' : 'no_reply',
-      };
-    });
-    const stats = this.media?.stats();
-    const rtp: RtpSummary =
-      stats === undefined
-        ? { ...EMPTY_RTP }
-        : {
-            sentPackets: stats.sentPackets,
-            receivedPackets: stats.receivedPackets,
-            lossPct: round(stats.lossPct),
-            jitterMs: round(stats.jitterMs),
-            maxGapMs: round(stats.maxGapMs),
-            sendPacingErrorMeanMs: round(stats.pacingErrorMs.mean),
-            sendPacingErrorMaxMs: round(stats.pacingErrorMs.max),
-          };
-    const endedAt = t.endedAtMs ?? this.clock.nowMs();
-    const result: CallResult = {
-      outcome: this.failure === undefined ? 'completed' : 'failed',
-      sipStatus: call?.finalStatus ?? null,
-      callId: call?.callId ?? '',
+    return buildCallResult({
       target: this.config.target,
       transport: this.config.transport,
-      inviteToTryingMs: since(t.tryingAtMs, invite),
-      postDialDelayMs: since(t.ringingAtMs, invite),
-      inviteToAnswerMs: since(answered, invite),
-      greetingTtfaMs: this.greetingOnsetAtMs === null ? null : since(this.greetingOnsetAtMs, answered),
-      greetingMs: this.greetingOnsetAtMs === null || this.greetingOffsetAtMs === null ? null : round(this.greetingOffsetAtMs - this.greetingOnsetAtMs),
-      turns,
-      rtp,
+      nowMs: this.clock.nowMs(),
+      ...(call === undefined
+        ? {}
+        : { sip: { timeline: call.timeline, finalStatus: call.finalStatus, callId: call.callId, authChallenges: call.authChallenges } }),
+      ...(this.media === undefined ? {} : { media: this.media.stats() }),
       codec: this.negotiated?.codec.name ?? null,
-      authChallenges: call?.authChallenges ?? 0,
+      ...(this.failure === undefined ? {} : { failure: this.failure }),
       endedBy: this.endedBy,
-      talkMs: answered === undefined ? null : round(endedAt - answered),
-      timeline: {
-        inviteSentAtMs: round(invite),
-        ...opt('tryingAtMs', t.tryingAtMs),
-        ...opt('ringingAtMs', t.ringingAtMs),
-        ...opt('answeredAtMs', t.answeredAtMs),
-        ...opt('ackSentAtMs', t.ackSentAtMs),
-        ...opt('firstRtpReceivedAtMs', this.firstRtpAtMs),
-        ...opt('greetingOnsetAtMs', this.greetingOnsetAtMs ?? undefined),
-        ...opt('byeSentAtMs', t.byeSentAtMs),
-        ...opt('byeReceivedAtMs', t.byeReceivedAtMs),
-        endedAtMs: round(endedAt),
-      },
+      ...(this.firstRtpAtMs === undefined ? {} : { firstRtpAtMs: this.firstRtpAtMs }),
+      greetingOnsetAtMs: this.greetingOnsetAtMs,
+      greetingOffsetAtMs: this.greetingOffsetAtMs,
+      turns: this.turns,
       malformedSipMessages: this.ua.transport.stats.malformed,
-    };
-    if (this.failure !== undefined) {
-      result.reason = this.failure.reason;
-      result.reasonText = this.failure.text;
-    }
-    return result;
+    });
   }
 }
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
-}
-
-function opt<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
-  return (value === undefined ? {} : { [key]: round(value) }) as { [P in K]?: number };
-}
-

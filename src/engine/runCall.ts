@@ -11,7 +11,8 @@ import { UserAgent } from '../sip/ua/userAgent.js';
 import type { CallConfig } from './callConfig.js';
 import type { CallEventListener } from './callEvents.js';
 import type { CallResult } from './callResult.js';
-import { CallRunner, type TurnState } from './callRunner.js';
+import type { TurnState } from './buildCallResult.js';
+import { CallRunner } from './callRunner.js';
 
 export interface RunCallOptions {
   clock: Clock;
