@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -214,4 +215,30 @@ test('an answer without any offered codec (PCMA offered, SIPp answers PCMU) fail
   assert.match(messages, /message received[^\n]*\n\s*ACK sip:/);
   assert.match(messages, /message received[^\n]*\n\s*BYE sip:/);
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('comfort noise before the greeting, as LiveKit sends: the first packet is not the onset', { timeout: 30_000 }, async () => {
+  // The agent's stream: 1 s of low noise, then the greeting, with the noise under all of it (made by sox).
+  const dir = mkdtempSync(join(tmpdir(), 'voiceload-noise-'));
+  const sox = (...args: string[]): void => void execFileSync('sox', args, { stdio: 'ignore' });
+  sox('-n', '-r', '8000', '-c', '1', '-b', '16', join(dir, 'lead.wav'), 'trim', '0', '1.0');
+  sox(join(dir, 'lead.wav'), greeting.path, join(dir, 'joined.wav'));
+  const seconds = String(1 + greeting.durationMs / 1000);
+  sox('-n', '-r', '8000', '-c', '1', '-b', '16', join(dir, 'noise.wav'), 'synth', seconds, 'whitenoise', 'vol', '0.002');
+  // -v 1 on both inputs: mix without sox's default halving, so the speech keeps the fixture's level.
+  sox('-m', '-v', '1', join(dir, 'joined.wav'), '-v', '1', join(dir, 'noise.wav'), join(dir, 'noisy.wav'));
+  sox(join(dir, 'noisy.wav'), '-t', 'ul', join(dir, 'agent-greeting.ul'));
+  try {
+    const uas = await startSippUas({ scenario: 'uas-greeting.xml', pauseMs: 300, cwd: dir });
+    const result = await callAgainst(uas.uri);
+    await uas.process.exited;
+    assert.equal(result.outcome, 'completed', JSON.stringify(result));
+    const t = result.timeline;
+    assert.ok(t.firstRtpReceivedAtMs !== undefined && t.greetingOnsetAtMs !== undefined, JSON.stringify(t));
+    const truth = t.firstRtpReceivedAtMs + 1000 + greeting.speechStart8kMs;
+    assert.ok(Math.abs(t.greetingOnsetAtMs - truth) <= 20, `onset ${t.greetingOnsetAtMs - truth} ms from the truth`);
+    assert.ok(result.greetingTtfaMs !== null && Math.abs(result.greetingTtfaMs - (300 + 1000 + greeting.speechStart8kMs)) <= TOLERANCE_MS);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -21,6 +21,8 @@ export interface SippUasOptions {
   deadlineMs?: number;
   /** Write every message SIPp sends and receives to this file (-trace_msg). */
   messageLog?: string;
+  /** Working directory, where scenarios find the raw μ-law files they stream. Default: audio-fixtures/. */
+  cwd?: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function startSippUas(o: SippUasOptions): Promise<SippUas> {
     '-nostdin',
     ...(o.messageLog === undefined ? [] : ['-trace_msg', '-message_file', o.messageLog]),
   ];
-  const proc = new PeerProcess('sipp', args, { cwd: FIXTURES_DIR, deadlineMs: deadlineMs + 5000 });
+  const proc = new PeerProcess('sipp', args, { cwd: o.cwd ?? FIXTURES_DIR, deadlineMs: deadlineMs + 5000 });
   await waitUntilListening(port, o.transport === 't1' ? 'tcp' : 'udp', proc);
   const transportParam = o.transport === 't1' ? ';transport=tcp' : '';
   return { port, mediaPort, uri: `sip:agent@127.0.0.1:${port}${transportParam}`, process: proc };
