@@ -15,8 +15,6 @@ import type { RunCallOptions } from './runCall.js';
 
 type Phase = 'setup' | 'greeting' | 'greeting_speech' | 'playing' | 'waiting_reply' | 'reply_speech' | 'hanging_up' | 'done';
 
-
-
 /** How often the runner checks for silence when the far end stops sending RTP altogether. */
 const IDLE_CHECK_MS = 50;
 
@@ -71,8 +69,6 @@ export class CallRunner {
       await this.done;
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      this.phaseTimer?.cancel();
-      this.idleTimer?.cancel();
     }
     return this.result();
   }
