@@ -7,6 +7,7 @@
 # offsets, not these numbers.
 # Agent greeting: the far end's audio for interop tests, 8 kHz mono 16-bit WAV plus raw μ-law
 # (SIPp 3.6.1's rtp_stream sends the file's bytes as they are, so it must have no header).
+# Agent replies: what the simulated agent says in its turns, 8 kHz mono 16-bit, 200 ms lead silence.
 #
 # Needs espeak-ng and sox (Debian packages of those names) and node with the project's dev deps.
 set -euo pipefail
@@ -41,10 +42,19 @@ speak agent-greeting "Hi, thanks for calling. How can I help you today?"
 sox -D "$tmp/agent-greeting.raw.wav" -b 16 -c 1 -r 8000 "$here/agent-greeting.wav" "${TRIM[@]}" pad 0.2 0.3
 sox -D "$here/agent-greeting.wav" -r 8000 -c 1 -t ul "$here/agent-greeting.ul"
 
+agent_reply() { # name text
+  speak "$1" "$2"
+  sox -D "$tmp/$1.raw.wav" -b 16 -c 1 -r 8000 "$here/$1.wav" "${TRIM[@]}" pad 0.2 0.3
+}
+agent_reply agent-reply-order "Let me check that for you. Your order shipped yesterday."
+agent_reply agent-reply-goodbye "You are welcome. Have a great day!"
+
 # The text of each file is passed on so the manifest can record it.
 cd "$here/.."
 node --import tsx audio-fixtures/manifest.ts \
   "caller-order-status.wav|caller|Hello, I would like to check my order status." \
   "caller-order-number.wav|caller|Yes, the order number is four five six." \
   "caller-goodbye.wav|caller|Thank you, goodbye." \
-  "agent-greeting.wav|agent|Hi, thanks for calling. How can I help you today?"
+  "agent-greeting.wav|agent|Hi, thanks for calling. How can I help you today?" \
+  "agent-reply-order.wav|agent|Let me check that for you. Your order shipped yesterday." \
+  "agent-reply-goodbye.wav|agent|You are welcome. Have a great day!"
