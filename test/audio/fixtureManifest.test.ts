@@ -38,12 +38,15 @@ test('caller fixtures are 22.05 kHz mono 16-bit with ~300 ms lead and ~200 ms ta
   }
 });
 
-test('the agent greeting is 8 kHz mono 16-bit, and its .ul twin is the same audio as raw μ-law', () => {
+test('agent fixtures are 8 kHz mono 16-bit; the .ul twin of the greeting is the same audio as raw μ-law', () => {
   const agent = manifest.fixtures.filter((e) => e.role === 'agent');
-  assert.equal(agent.length, 1);
+  assert.deepEqual(agent.map((e) => e.file), ['agent-greeting.wav', 'agent-reply-order.wav', 'agent-reply-goodbye.wav']);
+  for (const e of agent) {
+    const w = readWav(`${DIR}/${e.file}`);
+    assert.deepEqual([w.sampleRate, w.channels, w.bitDepth], [8000, 1, '16'], e.file);
+  }
   const entry = agent[0]!;
   const wav = readWav(`${DIR}/${entry.file}`);
-  assert.deepEqual([wav.sampleRate, wav.channels, wav.bitDepth], [8000, 1, '16']);
 
   const ulPath = `${DIR}/${entry.file.replace(/\.wav$/, '.ul')}`;
   // Raw: one byte per sample, no header (SIPp's rtp_stream sends the bytes as they are).
