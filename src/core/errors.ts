@@ -12,7 +12,10 @@ export type ErrorCode =
   | 'CONFIG'
   | 'INTERNAL'
   | 'RTP_PARSE'
-  | 'MEDIA_TRANSPORT';
+  | 'MEDIA_TRANSPORT'
+  | 'AGENT_CANCELLED'
+  | 'AGENT_QUEUE_FULL'
+  | 'AGENT_NO_WORKER';
 
 export interface VoiceloadErrorOptions {
   hint?: string;
