@@ -4,23 +4,29 @@ import { parseNameAddr } from '../nameAddr.js';
 import { formatUri, type SipUri } from '../uri.js';
 
 /**
- * A dialog as the UAC sees it (RFC 3261 §12.1.2), created from a 2xx (or a 1xx with a To-tag) to an INVITE.
- * Pure state plus the in-dialog request builder of §12.2.1.1: route set, remote target and CSeq.
+ * A dialog as either side sees it: the UAC builds it from a 2xx (or a 1xx with a To-tag) to its INVITE
+ * (RFC 3261 §12.1.2), the UAS from the INVITE it answers (§12.1.1). Pure state plus the in-dialog
+ * request builder of §12.2.1.1: route set, remote target and CSeq.
  */
 export interface DialogState {
   callId: string;
   localTag: string;
   remoteTag: string;
-  /** From of the INVITE (our address-of-record), as a header value without tag. */
+  /** Our address-of-record as a header value without tag: the INVITE's From (UAC) or To (UAS). */
   localUri: string;
-  /** To of the INVITE, as a header value without tag. */
+  /** The far end's address-of-record without tag: the INVITE's To (UAC) or From (UAS). */
   remoteUri: string;
-  /** Contact URI of the response: where in-dialog requests go when there is no route set. */
+  /** The far end's Contact URI (of the 2xx for a UAC, of the INVITE for a UAS): where in-dialog requests go when there is no route set. */
   remoteTarget: string;
-  /** Record-Route of the response, reversed (§12.1.2), each a full name-addr value (`<sip:p;lr>`). */
+  /**
+   * Each a full name-addr value (`<sip:p;lr>`): the response's Record-Route reversed for a UAC (§12.1.2),
+   * the INVITE's Record-Route in order for a UAS (§12.1.1).
+   */
   routeSet: string[];
   localSeq: number;
   remoteSeq: number | undefined;
+  /** Our Contact URI, when the dialog was built by a UAS that sent it (§12.1.1); target-refresh requests carry it. */
+  localContact?: string;
 }
 
 /** Where a request must go first: the URI whose host/port/transport the transport layer sends to. */
@@ -53,6 +59,31 @@ export class Dialog {
       routeSet,
       localSeq: cseq.seq,
       remoteSeq: undefined,
+    });
+  }
+
+  /**
+   * Builds the UAS dialog from the INVITE we answer with a To-tag (§12.1.1): route set = Record-Route in
+   * order, remote target = the INVITE's Contact, remote sequence = its CSeq. The local sequence starts
+   * empty (0) so our first request (BYE) carries CSeq 1 (§12.1.1 lets the UAS pick any start).
+   */
+  static fromUasRequest(invite: SipRequest, localTag: string, localContact: string): Dialog {
+    const from = parseNameAddr(getHeader(invite, 'From') ?? '', 'From');
+    const contact = getHeader(invite, 'Contact');
+    const cseq = parseCSeq(getHeader(invite, 'CSeq') ?? '');
+    // An INVITE must carry a Contact (§8.1.1.8); without one the From URI is the best guess of a target.
+    const remoteTarget = contact === undefined ? from.uri : parseNameAddr(contact, 'Contact').uri;
+    return new Dialog({
+      callId: getHeader(invite, 'Call-ID') ?? '',
+      localTag,
+      remoteTag: typeof from.params.tag === 'string' ? from.params.tag : '',
+      localUri: stripTag(getHeader(invite, 'To') ?? ''),
+      remoteUri: stripTag(getHeader(invite, 'From') ?? ''),
+      remoteTarget,
+      routeSet: getHeaders(invite, 'Record-Route'),
+      localSeq: 0,
+      remoteSeq: cseq.seq,
+      localContact,
     });
   }
 
