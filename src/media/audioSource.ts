@@ -34,6 +34,11 @@ export interface AudioSource {
   readonly frameFlags: number;
   /** The utterance the last frame belongs to, or undefined for silence. */
   readonly frameUtterance: Utterance | undefined;
+  /**
+   * True when the frame last returned is digital silence (all zeros): the sender then reuses
+   * the encoded silence it already has instead of encoding the frame. Absent: always encode.
+   */
+  readonly frameIsSilence?: boolean;
 }
 
 /**
@@ -71,6 +76,18 @@ export class UtteranceQueue implements AudioSource {
     this.queue.push(utterance);
   }
 
+  /**
+   * Drops the utterance being played and every queued one (barge-in): the next frame is silence
+   * and no end flag is ever raised for them. Returns how many utterances were dropped.
+   */
+  clear(): number {
+    const dropped = this.queue.length + (this.current === undefined ? 0 : 1);
+    this.queue.length = 0;
+    this.current = undefined;
+    this.position = 0;
+    return dropped;
+  }
+
   /** Utterances queued and not yet started. */
   get pending(): number {
     return this.queue.length;
@@ -83,6 +100,10 @@ export class UtteranceQueue implements AudioSource {
 
   get frameFlags(): number {
     return this.flags;
+  }
+
+  get frameIsSilence(): boolean {
+    return this.frameIsSilent;
   }
 
   get frameUtterance(): Utterance | undefined {

@@ -11,6 +11,23 @@ export {
 } from './rtpHeaderWriter.js';
 export { RunningSummary, type SummarySnapshot, type ValueRecorder } from './runningSummary.js';
 export { Pacer, type PacerOptions, type PacerTick } from './pacer.js';
+export { MicrosHistogram, type LatencySummaryMs } from './microsHistogram.js';
+export {
+  MediaScheduler,
+  type MediaSchedulerMembership,
+  type MediaSchedulerOptions,
+  type MediaSchedulerSnapshot,
+  type MediaTickTarget,
+} from './mediaScheduler.js';
+export {
+  TELEPHONE_EVENT_SIZE,
+  parseTelephoneEvent,
+  readTelephoneEventInto,
+  serializeTelephoneEvent,
+  writeTelephoneEventInto,
+  type TelephoneEventPayload,
+} from './telephoneEvent.js';
+export { TelephoneEventTracker, type TelephoneEvent } from './telephoneEventTracker.js';
 export { FrameFlag, UtteranceQueue, type AudioSource, type Utterance } from './audioSource.js';
 export { RtpSender, type RtpSenderOptions, type UtteranceSentEvent, type UtteranceStartedEvent } from './rtpSender.js';
 export {

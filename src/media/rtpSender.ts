@@ -54,6 +54,8 @@ export class RtpSender {
   private readonly source: AudioSource;
   private readonly header: RtpHeaderWriter;
   private readonly buffers: Buffer[];
+  /** Per buffer: its payload already holds encoded digital silence (so a silent frame needs no encoding). */
+  private readonly holdsSilence: boolean[];
   private nextBuffer = 0;
   private packets = 0;
   private payloadOctets = 0;
@@ -84,6 +86,7 @@ export class RtpSender {
     this.packetBytes = RTP_HEADER_SIZE + payloadBytes;
     const count = Math.max(1, options.packetBuffers ?? 4);
     this.buffers = Array.from({ length: count }, () => Buffer.alloc(this.packetBytes));
+    this.holdsSilence = this.buffers.map(() => false);
     this.startedCallback = options.onUtteranceStarted;
     this.sentCallback = options.onUtteranceSent;
   }
@@ -101,12 +104,20 @@ export class RtpSender {
    * owned by the sender and reused a few packets later: send it at once.
    */
   nextPacket(tickIndex: number, nowMs: number): Buffer {
-    const buf = this.buffers[this.nextBuffer]!;
-    this.nextBuffer = (this.nextBuffer + 1) % this.buffers.length;
+    const bufferIndex = this.nextBuffer;
+    const buf = this.buffers[bufferIndex]!;
+    this.nextBuffer = (bufferIndex + 1) % this.buffers.length;
     const source = this.source;
     const frame = source.nextFrame();
     const flags = source.frameFlags;
-    const payloadBytes = this.codec.encodeInto(frame, buf, RTP_HEADER_SIZE);
+    // Between utterances the frame is digital silence, whose encoding never changes: a buffer that
+    // already carries it keeps it (encoding costs ~2 µs per packet; most packets are silence).
+    const silent = source.frameIsSilence === true;
+    let payloadBytes = this.packetBytes - RTP_HEADER_SIZE;
+    if (!silent || !this.holdsSilence[bufferIndex]) {
+      payloadBytes = this.codec.encodeInto(frame, buf, RTP_HEADER_SIZE);
+      this.holdsSilence[bufferIndex] = silent;
+    }
     const seq = (this.initialSequenceNumber + this.packets) & 0xffff;
     const ts = (this.initialTimestamp + tickIndex * this.timestampStep) >>> 0;
     this.header.write(buf, seq, ts, (flags & FrameFlag.UtteranceStart) !== 0);

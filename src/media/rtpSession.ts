@@ -5,12 +5,14 @@ import { VoiceloadError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import { UtteranceQueue, type Utterance } from './audioSource.js';
 import type { AudioCodec } from './g711.js';
+import type { MediaScheduler, MediaSchedulerMembership, MediaTickTarget } from './mediaScheduler.js';
 import { Pacer } from './pacer.js';
 import { buildRtcpCompound, ntpFromUnixMs, ntpMiddle32, parseRtcpCompound, roundTripMs, type LastSenderReport } from './rtcp.js';
 import { emptyRtpHeaderFields, readRtpHeaderInto } from './rtpHeaderWriter.js';
 import { RtpReceiveStats } from './rtpReceiveStats.js';
 import { RtpSender, type UtteranceSentEvent, type UtteranceStartedEvent } from './rtpSender.js';
 import { RunningSummary } from './runningSummary.js';
+import { TelephoneEventTracker, type TelephoneEvent } from './telephoneEventTracker.js';
 import { bindRtpPortPair, type UdpPortPair } from './udpPortPair.js';
 
 export interface RtpSessionOptions {
@@ -35,6 +37,17 @@ export interface RtpSessionOptions {
   wallClockMs?: () => number;
   /** Send an RTCP BYE when closing. Default true. */
   sendByeOnClose?: boolean;
+  /**
+   * A media clock shared with other sessions: start() registers with it (first packet at its next
+   * tick for this session's phase) and close() unregisters. Absent: the session runs its own Pacer.
+   * The scheduler's interval must equal ptimeMs.
+   */
+  scheduler?: MediaScheduler;
+  /**
+   * Payload type of the negotiated `telephone-event/8000` (RFC 4733), reported through
+   * onTelephoneEvent. Default 101 (the usual dynamic choice); change with setTelephoneEventPayloadType.
+   */
+  telephoneEventPayloadType?: number;
 }
 
 export interface RtpRemote {
@@ -85,6 +98,8 @@ export interface RtpSessionStats {
   /** From the far end's last report block about our stream (RFC 3550 §6.4.1); undefined before one. */
   roundTripMs: number | undefined;
   remoteByeReceived: boolean;
+  /** Same as {@link RtpSession.lastReceivedAtMs}. */
+  lastReceivedAtMs: number | undefined;
 }
 
 /**
@@ -107,6 +122,19 @@ export class RtpSession {
   private readonly source: UtteranceQueue;
   private readonly sender: RtpSender;
   private readonly pacer: Pacer;
+  private readonly scheduler: MediaScheduler | undefined;
+  private membership: MediaSchedulerMembership | undefined;
+  private readonly tickTarget: MediaTickTarget;
+  /** Scheduled time of tick 0 (RTP timestamp origin for RTCP SR). */
+  private mediaOriginMs = 0;
+  /** With a scheduler: the last tick sent and the catch-up/skip counts (the Pacer keeps its own). */
+  private lastTick = -1;
+  private scheduledCaughtUp = 0;
+  private scheduledSkipped = 0;
+  private lastRtpArrivalMs: number | undefined;
+  private telephoneEventPt: number | undefined;
+  private readonly telephoneEvents = new TelephoneEventTracker();
+  private telephoneEventHandler: ((ev: TelephoneEvent) => void) | undefined;
   private readonly pacingError = new RunningSummary();
   private readonly rxStats: RtpReceiveStats;
   private readonly rxHeader = emptyRtpHeaderFields();
@@ -157,6 +185,12 @@ export class RtpSession {
     const ptimeMs = options.ptimeMs ?? 20;
     this.source = new UtteranceQueue(Math.round((options.codec.sampleRate * ptimeMs) / 1000));
     this.sender = new RtpSender({ codec: options.codec, source: this.source, rng: this.rng, ptimeMs });
+    this.scheduler = options.scheduler;
+    if (this.scheduler !== undefined && this.scheduler.intervalMs !== ptimeMs) {
+      throw new VoiceloadError('INTERNAL', `media scheduler ticks every ${this.scheduler.intervalMs} ms but ptime is ${ptimeMs} ms`);
+    }
+    this.tickTarget = { mediaTick: (tick, scheduledAtMs, nowMs, caughtUp) => this.scheduledTick(tick, scheduledAtMs, nowMs, caughtUp) };
+    this.telephoneEventPt = options.telephoneEventPayloadType ?? 101;
     this.pacer = new Pacer({
       clock: this.clock,
       intervalMs: ptimeMs,
@@ -204,6 +238,41 @@ export class RtpSession {
     this.sender.onUtteranceStarted(cb);
   }
 
+  /**
+   * Called once per key press with `end: false` when its first packet arrives and once with
+   * `end: true` at its first end packet (redundant updates and end retransmissions are dropped,
+   * see TelephoneEventTracker). Packets of the telephone-event payload type only.
+   */
+  onTelephoneEvent(cb: (ev: TelephoneEvent) => void): void {
+    this.telephoneEventHandler = cb;
+  }
+
+  /** The negotiated telephone-event payload type (from the SDP); undefined: report none. */
+  setTelephoneEventPayloadType(pt: number | undefined): void {
+    if (pt !== undefined && (!Number.isInteger(pt) || pt < 0 || pt > 127)) {
+      throw new VoiceloadError('INTERNAL', `RTP payload type out of range: ${pt}`);
+    }
+    this.telephoneEventPt = pt;
+  }
+
+  /**
+   * Clock reading at the arrival of the last valid RTP packet (any payload type; RTCP excluded),
+   * undefined before the first: for an RTP inactivity timeout.
+   */
+  get lastReceivedAtMs(): number | undefined {
+    return this.lastRtpArrivalMs;
+  }
+
+  /**
+   * Barge-in: drops the utterance being played and every queued one; the next packet carries
+   * silence. onUtteranceSent never fires for a dropped utterance (it was not sent in full);
+   * onUtteranceStarted has already fired for the one being played. Returns nothing; the caller
+   * knows when it stopped.
+   */
+  stopUtterance(): void {
+    this.source.clear();
+  }
+
   /** Plays `utterance` (PCM at the codec's sample rate) after the ones already queued. */
   queueUtterance(utterance: Utterance): void {
     this.source.enqueue(utterance);
@@ -216,7 +285,13 @@ export class RtpSession {
       throw new VoiceloadError('INTERNAL', 'RtpSession.start() before setRemote()');
     }
     this.state = 'started';
-    this.pacer.start();
+    if (this.scheduler !== undefined) {
+      this.membership = this.scheduler.register(this.tickTarget);
+      this.mediaOriginMs = this.membership.firstTickAtMs;
+    } else {
+      this.pacer.start();
+      this.mediaOriginMs = this.pacer.startedAtMs;
+    }
     this.scheduleRtcp(0.5);
   }
 
@@ -233,8 +308,8 @@ export class RtpSession {
       jitterMs: rx.jitterMs,
       maxGapMs: rx.maxGapMs,
       pacingErrorMs: { count: pacing.count, mean: pacing.mean, max: pacing.max },
-      caughtUpTicks: this.pacer.caughtUpTicks,
-      skippedTicks: this.pacer.skippedTicks,
+      caughtUpTicks: this.scheduler === undefined ? this.pacer.caughtUpTicks : this.scheduledCaughtUp,
+      skippedTicks: this.scheduler === undefined ? this.pacer.skippedTicks : this.scheduledSkipped,
       otherPayloadTypePackets: this.counts.otherPt,
       invalidPackets: this.counts.invalid,
       rtcpSent: this.counts.rtcpSent,
@@ -242,6 +317,7 @@ export class RtpSession {
       invalidRtcp: this.counts.invalidRtcp,
       roundTripMs: this.rttMs,
       remoteByeReceived: this.remoteBye,
+      lastReceivedAtMs: this.lastRtpArrivalMs,
     };
   }
 
@@ -251,10 +327,20 @@ export class RtpSession {
     const wasStarted = this.state === 'started';
     this.state = 'closed';
     this.pacer.stop();
+    this.membership?.cancel();
+    this.membership = undefined;
     this.rtcpTimer?.cancel();
     this.rtcpTimer = undefined;
     if (wasStarted && this.sendByeOnClose) this.sendRtcp(true);
     await Promise.all([closeSocket(this.rtpSocket), closeSocket(this.rtcpSocket)]);
+  }
+
+  private scheduledTick(tick: number, scheduledAtMs: number, nowMs: number, caughtUp: boolean): void {
+    if (caughtUp) this.scheduledCaughtUp++;
+    if (tick > this.lastTick + 1) this.scheduledSkipped += tick - this.lastTick - 1;
+    this.lastTick = tick;
+    this.pacingError.record(nowMs - scheduledAtMs);
+    this.sendTick(tick, nowMs);
   }
 
   private sendTick(index: number, nowMs: number): void {
@@ -281,8 +367,10 @@ export class RtpSession {
     }
     // Every payload type shares the sequence space (RFC 4733 events included): count them all.
     this.rxStats.update(h.ssrc, h.sequenceNumber, h.timestamp, arrivalMs, h.payloadLength);
+    this.lastRtpArrivalMs = arrivalMs;
     if (h.payloadType !== this.codec.payloadType) {
       this.counts.otherPt++;
+      if (h.payloadType === this.telephoneEventPt) this.onTelephoneEventPacket(msg, arrivalMs);
       return;
     }
     const handler = this.frameHandler;
@@ -299,6 +387,17 @@ export class RtpSession {
       handler(this.rxPcm, arrivalMs, info);
     } catch (err) {
       this.logger.error('rtp frame handler threw', { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private onTelephoneEventPacket(msg: Buffer, arrivalMs: number): void {
+    const h = this.rxHeader;
+    const ev = this.telephoneEvents.accept(h.ssrc, h.timestamp, msg, h.payloadOffset, h.payloadLength, arrivalMs);
+    if (ev === undefined || this.telephoneEventHandler === undefined) return;
+    try {
+      this.telephoneEventHandler(ev);
+    } catch (err) {
+      this.logger.error('telephone-event handler threw', { error: err instanceof Error ? err.message : String(err) });
     }
   }
 
@@ -351,7 +450,7 @@ export class RtpSession {
         ? {
             sender: {
               ntpTimestamp: ntpFromUnixMs(this.wallAnchorMs + nowMs),
-              rtpTimestamp: this.sender.rtpTimestampAt(nowMs - this.pacer.startedAtMs),
+              rtpTimestamp: this.sender.rtpTimestampAt(nowMs - this.mediaOriginMs),
               packetCount: this.sender.packetsSent,
               octetCount: this.sender.octetsSent,
             },

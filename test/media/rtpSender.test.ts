@@ -135,3 +135,38 @@ test('invalid utterances are rejected when queued', () => {
   assert.throws(() => source.enqueue({ id: 'x', pcm: new Int16Array(10), speechEndSample: 11 }), { code: 'AUDIO_FORMAT' });
   assert.throws(() => source.enqueue({ id: 'x', pcm: new Int16Array(10), speechEndSample: 2.5 }), { code: 'AUDIO_FORMAT' });
 });
+
+test('clearing the queue (barge-in) drops the playing and queued utterances: silence next, no sent event, fresh marker after', () => {
+  const { codec, source, packets, run, sent, started, sendTime } = setup();
+  source.enqueue({ id: 'long', pcm: ramp(1600), speechEndSample: 1600 });
+  source.enqueue({ id: 'queued', pcm: ramp(320), speechEndSample: 320 });
+  run(3); // frames 0..2 of 'long'
+  assert.equal(source.clear(), 2);
+  run(6); // 6 silent packets, enough to cycle every rotating packet buffer
+  source.enqueue({ id: 'next', pcm: ramp(160), speechEndSample: 160 });
+  run(2);
+  const silence = Buffer.from(codec.encode(new Int16Array(160)));
+  for (let k = 3; k < 9; k++) assert.deepEqual(packets[k]!.subarray(12), silence, `packet ${k} is encoded silence`);
+  const markers = packets.map((p) => parseRtpHeader(p).marker);
+  assert.deepEqual(
+    markers.map((m, i) => (m ? i : -1)).filter((i) => i >= 0),
+    [0, 9],
+  );
+  assert.deepEqual(
+    started.map((e) => e.id),
+    ['long', 'next'],
+  );
+  assert.deepEqual(sent, [{ id: 'next', startedAtMs: sendTime(9), speechEndSentAtMs: sendTime(9), endedAtMs: sendTime(9) }]);
+  assert.deepEqual(packets[10]!.subarray(12), silence, 'silence after speech, in a buffer that last held speech');
+});
+
+test('silence reuses its encoding: an utterance of zeros is still encoded and flagged as speech', () => {
+  const { codec, source, packets, run } = setup();
+  run(5);
+  source.enqueue({ id: 'zeros', pcm: new Int16Array(160), speechEndSample: 0 });
+  run(5);
+  const silence = Buffer.from(codec.encode(new Int16Array(160)));
+  for (const p of packets) assert.deepEqual(p.subarray(12), silence);
+  assert.equal(parseRtpHeader(packets[5]!).marker, true);
+  assert.equal(source.frameIsSilence, true, 'after the utterance: silence');
+});

@@ -5,6 +5,7 @@ import { SystemClock } from '../../src/core/clock.js';
 import { codecFor } from '../../src/media/g711.js';
 import { RtpSession } from '../../src/media/rtpSession.js';
 import type { UtteranceSentEvent } from '../../src/media/rtpSender.js';
+import { serializeTelephoneEvent } from '../../src/media/telephoneEvent.js';
 
 const clock = new SystemClock();
 
@@ -181,5 +182,98 @@ test('start() before setRemote() is a programming error; the remote must be an I
     assert.throws(() => s.setRemote({ host: 'agent.example.com', port: 4000 }), { code: 'MEDIA_TRANSPORT' });
   } finally {
     await s.close();
+  }
+});
+
+function rtpPacket(pt: number, seq: number, ts: number, payload: Buffer, ssrc = 0xbeef): Buffer {
+  const b = Buffer.alloc(12);
+  b[0] = 0x80;
+  b[1] = pt;
+  b.writeUInt16BE(seq, 2);
+  b.writeUInt32BE(ts, 4);
+  b.writeUInt32BE(ssrc, 8);
+  return Buffer.concat([b, payload]);
+}
+
+test('RFC 4733 events: one start and one end report per key press, on the negotiated payload type; lastReceivedAtMs follows RTP', async () => {
+  const s = await RtpSession.open({ clock, localHost: '127.0.0.1', codec: codecFor('PCMU') });
+  const peer = dgram.createSocket('udp4');
+  try {
+    s.setTelephoneEventPayloadType(96);
+    const events: Array<{ event: number; end: boolean; durationTs: number; arrivalMs: number }> = [];
+    s.onTelephoneEvent((ev) => events.push(ev));
+    assert.equal(s.lastReceivedAtMs, undefined);
+    const send = (buf: Buffer): Promise<void> =>
+      new Promise((resolve, reject) => peer.send(buf, s.localPort, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
+    const ev = (event: number, end: boolean, durationTs: number): Buffer => serializeTelephoneEvent({ event, end, volume: 10, durationTs });
+    const before = clock.nowMs();
+    let seq = 100;
+    // Digit 1: three updates then the end packet three times (RFC 4733 §2.5.1.4).
+    for (const d of [160, 320, 480]) await send(rtpPacket(96, seq++, 8000, ev(1, false, d)));
+    for (let i = 0; i < 3; i++) await send(rtpPacket(96, seq++, 8000, ev(1, true, 640)));
+    // Same payload bytes on another payload type: not telephone-event here.
+    await send(rtpPacket(101, seq++, 9000, ev(2, true, 640)));
+    // Digit # (11).
+    await send(rtpPacket(96, seq++, 12000, ev(11, false, 160)));
+    for (let i = 0; i < 3; i++) await send(rtpPacket(96, seq++, 12000, ev(11, true, 800)));
+    assert.ok(await waitFor(() => s.stats().receivedPackets === seq - 100, 1000));
+    assert.deepEqual(
+      events.map((e) => [e.event, e.end, e.durationTs]),
+      [
+        [1, false, 160],
+        [1, true, 640],
+        [11, false, 160],
+        [11, true, 800],
+      ],
+    );
+    for (const e of events) assert.ok(e.arrivalMs >= before && e.arrivalMs <= clock.nowMs());
+    const last = s.lastReceivedAtMs;
+    assert.ok(last !== undefined && last >= events[3]!.arrivalMs && last <= clock.nowMs());
+    assert.equal(s.stats().lastReceivedAtMs, last);
+    assert.equal(s.stats().lossPct, 0);
+    assert.throws(() => s.setTelephoneEventPayloadType(128), { code: 'INTERNAL' });
+  } finally {
+    peer.close();
+    await s.close();
+  }
+});
+
+test('stopUtterance (barge-in): the reply stops at the next packet, no sent event for it; onUtteranceStarted is the first packet send time', async () => {
+  const a = await RtpSession.open({ clock, localHost: '127.0.0.1', codec: codecFor('PCMU') });
+  const b = await RtpSession.open({ clock, localHost: '127.0.0.1', codec: codecFor('PCMU') });
+  try {
+    a.setRemote({ host: '127.0.0.1', port: b.localPort });
+    b.setRemote({ host: '127.0.0.1', port: a.localPort });
+    const atB: Array<{ seq: number; loud: boolean; arrivalMs: number }> = [];
+    b.onFrame((pcm, arrivalMs, info) => atB.push({ seq: info.sequenceNumber, loud: peak(pcm) > 1000, arrivalMs }));
+    const started: Array<{ id: string; startedAtMs: number }> = [];
+    const sent: string[] = [];
+    a.onUtteranceStarted((e) => started.push(e));
+    a.onUtteranceSent((e) => sent.push(e.id));
+    a.start();
+    b.start();
+    a.queueUtterance({ id: 'reply', pcm: tone(8000 * 2), speechEndSample: 8000 * 2 });
+    a.queueUtterance({ id: 'queued', pcm: tone(800), speechEndSample: 800 });
+    assert.ok(await waitFor(() => atB.filter((f) => f.loud).length >= 5, 1000));
+    const stopAt = clock.nowMs();
+    a.stopUtterance();
+    await sleep(200);
+    const loud = atB.filter((f) => f.loud);
+    // Packets that left before the stop may still be in flight; none sent after it is loud.
+    const lastLoudSeq = loud[loud.length - 1]!.seq;
+    const quietAfter = atB.filter((f) => ((f.seq - lastLoudSeq) & 0xffff) > 0 && ((f.seq - lastLoudSeq) & 0xffff) < 0x8000);
+    assert.ok(quietAfter.length >= 5 && quietAfter.every((f) => !f.loud), 'silence after the stop');
+    assert.ok(loud.length < 2 * 50 && loud.length <= Math.ceil((stopAt - started[0]!.startedAtMs) / 20) + 2);
+    assert.deepEqual(sent, [], 'no utterance-sent for a dropped utterance');
+    assert.deepEqual(
+      started.map((e) => e.id),
+      ['reply'],
+    );
+    // The first loud frame left A no earlier than the reported start (same clock, loopback).
+    const firstLoud = loud[0]!;
+    assert.ok(firstLoud.arrivalMs >= started[0]!.startedAtMs && firstLoud.arrivalMs - started[0]!.startedAtMs < 20);
+  } finally {
+    await a.close();
+    await b.close();
   }
 });
