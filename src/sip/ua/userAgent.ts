@@ -1,9 +1,14 @@
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import { silentLogger, type Logger } from '../../core/log.js';
 import { generateCallId, generateTag, type RandomBytes } from '../identifiers.js';
-import { getHeader, type SipHeaderField } from '../message.js';
-import { TransactionLayer, createResponse, type TimerConfig } from '../transaction/index.js';
-import type { SipEndpoint, SipTransport } from '../transport/transport.js';
+import { verifyDigestAuthorization } from '../digestVerify.js';
+import { getHeader, type SipHeaderField, type SipRequest } from '../message.js';
+import { parseNameAddr } from '../nameAddr.js';
+import { parseUri } from '../uri.js';
+import { TransactionLayer, createResponse, type ServerTransaction, type TimerConfig } from '../transaction/index.js';
+import type { InboundMessage, SipEndpoint, SipTransport } from '../transport/transport.js';
+import { IncomingCall } from './incomingCall.js';
+import { NonceStore } from './nonceStore.js';
 import { OutgoingCall, type OutgoingCallListener } from './outgoingCall.js';
 
 export interface UserAgentOptions {
@@ -14,6 +19,19 @@ export interface UserAgentOptions {
   /** User-Agent header value. */
   userAgent?: string;
   random?: RandomBytes;
+  /**
+   * Digest credentials required on incoming INVITEs (as LiveKit's trunk auth): an INVITE without them
+   * is challenged (MD5, no qop; `proxy: true` → 407 Proxy-Authenticate, else 401 WWW-Authenticate),
+   * one with wrong credentials gets 401.
+   */
+  inviteAuth?: InviteAuthOptions;
+}
+
+export interface InviteAuthOptions {
+  realm: string;
+  username: string;
+  password: string;
+  proxy: boolean;
 }
 
 export interface PlaceCallOptions {
@@ -39,6 +57,13 @@ const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
 export class UserAgent {
   readonly transactions: TransactionLayer;
   private readonly calls = new Map<string, OutgoingCall>();
+  /**
+   * Received calls by Call-ID. Kept apart from outgoing calls so a UA that calls itself (both legs
+   * share one Call-ID) still routes each leg: outgoing first, then incoming, by dialog tags.
+   */
+  private readonly incoming = new Map<string, IncomingCall>();
+  private incomingHandler: ((call: IncomingCall) => void) | undefined;
+  private readonly nonces: NonceStore;
   private readonly lingering = new Set<TimerHandle>();
   private readonly logger: Logger;
   private readonly userAgent: string;
@@ -52,9 +77,17 @@ export class UserAgent {
       ...(opts.timers === undefined ? {} : { timers: opts.timers }),
       logger: this.logger,
     });
+    this.nonces = new NonceStore({ clock: opts.clock, ...(opts.random === undefined ? {} : { random: opts.random }) });
     this.transactions.onRequest((req, stx, inbound) => {
-      const call = this.calls.get(getHeader(req, 'Call-ID') ?? '');
+      const callId = getHeader(req, 'Call-ID') ?? '';
+      const call = this.calls.get(callId);
       if (call !== undefined && call.handleRequest(req, stx, inbound.receivedAtMs)) return;
+      const received = this.incoming.get(callId);
+      if (received !== undefined && received.handleRequest(req, stx, inbound.receivedAtMs)) return;
+      if (req.method === 'INVITE' && toTagOf(req) === undefined) {
+        this.receiveInvite(req, stx, inbound, received);
+        return;
+      }
       if (req.method === 'OPTIONS') {
         stx.respond(createResponse(req, 200, 'OK', [{ name: 'Allow', value: ALLOW }], undefined, generateTag(opts.random)));
         return;
@@ -64,6 +97,28 @@ export class UserAgent {
     this.transactions.onStrayResponse((res) => {
       this.calls.get(getHeader(res, 'Call-ID') ?? '')?.handleStrayResponse(res);
     });
+    // ACKs for our 2xx carry a new branch (RFC 3261 §17.1.1.3) and reach us outside any transaction.
+    this.transactions.onStrayAck((ack, inbound) => {
+      this.incoming.get(getHeader(ack, 'Call-ID') ?? '')?.handleAck(ack, inbound.receivedAtMs);
+    });
+    this.transactions.onCancel((invite, _cancel, inbound) => {
+      const received = this.incoming.get(getHeader(invite, 'Call-ID') ?? '');
+      if (received !== undefined && received.invite === invite) received.handleCancel(inbound.receivedAtMs);
+    });
+  }
+
+  /**
+   * Receives new calls. Without a handler, INVITEs are answered 480. The handler gets each call
+   * before any response but the transaction's own 100 (after 200 ms) has gone out: it should attach
+   * a listener (`call.setListener`) and respond (trying/startRinging/answer/reject).
+   */
+  onIncomingCall(handler: (call: IncomingCall) => void): void {
+    this.incomingHandler = handler;
+  }
+
+  /** Number of received calls the agent still routes messages to (included in `activeCalls`). */
+  get activeIncomingCalls(): number {
+    return this.incoming.size;
   }
 
   get transport(): SipTransport {
@@ -72,7 +127,7 @@ export class UserAgent {
 
   /** Number of calls the agent still routes messages to. */
   get activeCalls(): number {
-    return this.calls.size;
+    return this.calls.size + this.incoming.size;
   }
 
   /** Creates and starts an outgoing call; it is forgotten once it has ended. */
@@ -139,7 +194,103 @@ export class UserAgent {
     for (const t of this.lingering) t.cancel();
     this.lingering.clear();
     this.calls.clear();
+    for (const c of this.incoming.values()) c.dispose();
+    this.incoming.clear();
     await this.opts.transport.close();
+  }
+
+  /** A new INVITE (no To-tag): authenticate it if asked to, then hand an IncomingCall to the handler. */
+  private receiveInvite(req: SipRequest, stx: ServerTransaction, inbound: InboundMessage, existing: IncomingCall | undefined): void {
+    const random = this.opts.random;
+    if (existing !== undefined && existing.state !== 'ended') {
+      // §8.2.2.2: the same Call-ID as a live call but not in its dialog: a looped or merged request.
+      stx.respond(createResponse(req, 482, 'Loop Detected', [], undefined, generateTag(random)));
+      return;
+    }
+    const handler = this.incomingHandler;
+    if (handler === undefined) {
+      stx.respond(createResponse(req, 480, 'Temporarily Unavailable', [], undefined, generateTag(random)));
+      return;
+    }
+    if (!this.authenticate(req, stx)) return;
+    const local = this.opts.transport.local;
+    const proto = this.opts.transport.protocol;
+    const hostPort = formatHostPort(local);
+    const transportParam = proto === 'udp' ? '' : `;transport=${proto}`;
+    const user = requestUser(req.uri);
+    const call: IncomingCall = new IncomingCall(this.transactions, this.opts.clock, {
+      invite: req,
+      serverTx: stx,
+      receivedAtMs: inbound.receivedAtMs,
+      localTag: generateTag(random),
+      contact: `sip:${user === undefined ? '' : user + '@'}${hostPort}${transportParam}`,
+      viaSentBy: `SIP/2.0/${proto.toUpperCase()} ${hostPort}`,
+      userAgent: this.userAgent,
+      ...(random === undefined ? {} : { random }),
+      onEnded: () => {
+        // Keep routing for a while after the end: the caller may retransmit its BYE or ACK.
+        const timer = this.opts.clock.setTimer(this.transactions.timers.t1Ms * 64, () => {
+          this.lingering.delete(timer);
+          if (this.incoming.get(call.callId) === call) this.incoming.delete(call.callId);
+        });
+        this.lingering.add(timer);
+      },
+    });
+    this.incoming.set(call.callId, call);
+    handler(call);
+  }
+
+  /**
+   * LiveKit-like trunk authentication: no credentials → challenge (fresh nonce, MD5, no qop); a right
+   * digest over a nonce we no longer hold → challenge with stale=true; wrong credentials → 401.
+   * Returns true when the INVITE may proceed.
+   */
+  private authenticate(req: SipRequest, stx: ServerTransaction): boolean {
+    const auth = this.opts.inviteAuth;
+    if (auth === undefined) return true;
+    const verdict = verifyDigestAuthorization({
+      headerValue: getHeader(req, auth.proxy ? 'Proxy-Authorization' : 'Authorization'),
+      method: req.method,
+      realm: auth.realm,
+      username: auth.username,
+      password: auth.password,
+      nonceIsValid: (n) => this.nonces.isValid(n),
+      body: req.body,
+    });
+    if (verdict === 'ok') return true;
+    const tag = generateTag(this.opts.random);
+    if (verdict === 'bad') {
+      stx.respond(createResponse(req, 401, 'Unauthorized', [{ name: 'Server', value: this.userAgent }], undefined, tag));
+      return false;
+    }
+    const stale = verdict === 'stale' ? ', stale=true' : '';
+    const challenge = `Digest realm="${auth.realm}", nonce="${this.nonces.issue()}", algorithm=MD5${stale}`;
+    const [status, reason, header] = auth.proxy
+      ? [407, 'Proxy Authentication Required', 'Proxy-Authenticate']
+      : [401, 'Unauthorized', 'WWW-Authenticate'];
+    stx.respond(createResponse(req, status, reason, [{ name: header, value: challenge }, { name: 'Server', value: this.userAgent }], undefined, tag));
+    return false;
+  }
+}
+
+/** The To-tag of a request, if any: a new INVITE has none, an in-dialog request carries ours. */
+function toTagOf(req: SipRequest): string | undefined {
+  const to = getHeader(req, 'To');
+  if (to === undefined) return undefined;
+  try {
+    const tag = parseNameAddr(to, 'To').params.tag;
+    return typeof tag === 'string' ? tag : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The user part of a sip: Request-URI, reused in our Contact. */
+function requestUser(uri: string): string | undefined {
+  try {
+    return parseUri(uri).user;
+  } catch {
+    return undefined;
   }
 }
 
