@@ -277,3 +277,31 @@ test('stopUtterance (barge-in): the reply stops at the next packet, no sent even
     await b.close();
   }
 });
+
+test('connectedSend: packets flow through a connect()ed socket; other sources are filtered by the kernel; no move once started', async () => {
+  const a = await RtpSession.open({ clock, localHost: '127.0.0.1', codec: codecFor('PCMU'), connectedSend: true });
+  const b = await RtpSession.open({ clock, localHost: '127.0.0.1', codec: codecFor('PCMU') });
+  const c = await RtpSession.open({ clock, localHost: '127.0.0.1', codec: codecFor('PCMU') });
+  const stranger = dgram.createSocket('udp4');
+  try {
+    a.setRemote({ host: '127.0.0.1', port: c.localPort });
+    a.setRemote({ host: '127.0.0.1', port: b.localPort }); // before start: free to change
+    b.setRemote({ host: '127.0.0.1', port: a.localPort });
+    a.start();
+    b.start();
+    assert.ok(await waitFor(() => b.stats().receivedPackets >= 5 && a.stats().receivedPackets >= 5, 1000));
+    assert.equal(c.stats().receivedPackets, 0);
+    await new Promise<void>((resolve, reject) =>
+      stranger.send(rtpPacket(8, 1, 160, Buffer.alloc(160, 0xd5)), a.localPort, '127.0.0.1', (err) => (err ? reject(err) : resolve())),
+    );
+    await sleep(60);
+    // The stranger's PCMA packet would count as another payload type had it reached the socket.
+    assert.equal(a.stats().otherPayloadTypePackets, 0);
+    assert.ok(a.stats().receivedPackets <= b.stats().sentPackets);
+    a.setRemote({ host: '127.0.0.1', port: b.localPort }); // same address: fine
+    assert.throws(() => a.setRemote({ host: '127.0.0.1', port: c.localPort }), { code: 'MEDIA_TRANSPORT' });
+  } finally {
+    stranger.close();
+    await Promise.all([a.close(), b.close(), c.close()]);
+  }
+});
