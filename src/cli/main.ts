@@ -6,6 +6,8 @@ import { isVoiceloadError } from '../core/errors.js';
 import { createStderrLogger } from '../core/log.js';
 import { runCall } from '../engine/runCall.js';
 import { formatCallSummary } from '../report/callSummary.js';
+import { startAgent, AGENT_PASSWORD_ENV } from '../agent/simulatedAgent.js';
+import { buildAgentConfig, type RawAgentOptions } from './agentOptions.js';
 import { buildCallConfig, PASSWORD_ENV, type RawCallOptions } from './callOptions.js';
 import { ExitCode } from './exitCodes.js';
 import { formatCallEvent } from './formatCallEvent.js';
@@ -84,6 +86,57 @@ program
     if (code === ExitCode.callFailed && opts.json === true) process.stderr.write(`voiceload: call failed: ${result.reasonText ?? result.reason}\n`);
     // Exit once the result is flushed: a piped stdout must not lose it.
     process.stdout.write(opts.json === true ? JSON.stringify(result, null, 2) + '\n' : formatCallSummary(result) + '\n', () => process.exit(code));
+  });
+
+program
+  .command('agent')
+  .description('run the simulated voice agent (a LiveKit-like SIP trunk + agent worker) until Ctrl-C')
+  .option('--listen <host:port>', 'SIP address to listen on', '127.0.0.1:5060')
+  .addOption(new Option('--transport <proto>', 'SIP transport').choices(['udp', 'tcp']).default('udp'))
+  .option('--profile <name|file>', 'built-in profile (healthy, llm-bound, worker-bound, trunk-bound) or a YAML file', 'healthy')
+  .option('--truth <file>', "append the agent's own timestamps (NDJSON, one record per call and turn)")
+  .option('--metrics-port <port>', 'serve Prometheus metrics on http://<listen host>:<port>/metrics')
+  .option('-v, --verbose', 'log calls on stderr')
+  .action(async (opts: RawAgentOptions & { verbose?: boolean }) => {
+    let agent;
+    try {
+      const config = buildAgentConfig(opts);
+      agent = await startAgent({
+        host: config.host,
+        port: config.port,
+        transport: config.transport,
+        profile: config.profile,
+        ...(config.truthPath === undefined ? {} : { truthPath: config.truthPath }),
+        ...(config.metricsPort === undefined ? {} : { metricsPort: config.metricsPort }),
+        logger: createStderrLogger(opts.verbose === true ? 'debug' : 'warn'),
+      });
+    } catch (e) {
+      fail(e);
+    }
+    const running = agent;
+    const auth = running.profile.signalling.auth;
+    process.stderr.write(
+      `voiceload agent: listening on ${running.uri} (profile ${running.profile.name})` +
+        (auth === undefined ? '' : `, digest auth as ${auth.username} in realm ${auth.realm} (password from ${AGENT_PASSWORD_ENV})`) +
+        (running.metricsPort === undefined ? '' : `; metrics on http://${running.host}:${running.metricsPort}/metrics`) +
+        '\n',
+    );
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) process.exit(ExitCode.aborted);
+      stopping = true;
+      process.stderr.write('voiceload agent: stopping: ending calls with BYE (Ctrl-C again to quit at once)\n');
+      running.stop().then(
+        () => {
+          const s = running.stats();
+          process.stderr.write(`voiceload agent: stopped after ${s.offered} calls offered, ${s.answered} answered, ${s.completed} completed\n`);
+          process.exit(ExitCode.ok);
+        },
+        (e: unknown) => fail(e),
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 
 program.parseAsync(process.argv).catch(fail);
