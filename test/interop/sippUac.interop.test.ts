@@ -137,7 +137,8 @@ test('the callee hangs up 300 ms after the ACK: SIPp receives a BYE in the dialo
     const t = call.timeline;
     assert.ok(t.ackReceivedAtMs !== undefined && t.byeSentAtMs !== undefined && t.endedAtMs !== undefined);
     const delay = t.byeSentAtMs - t.ackReceivedAtMs;
-    assert.ok(delay >= 295 && delay < 600, `BYE ${delay} ms after the ACK`);
+    // A timer can only be late, never early; the upper bound leaves room for a loaded machine.
+    assert.ok(delay >= 299 && delay < 3000, `BYE ${delay} ms after the ACK`);
     assert.ok(t.endedAtMs >= t.byeSentAtMs);
   } finally {
     await callee.close();

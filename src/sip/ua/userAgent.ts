@@ -218,13 +218,28 @@ export class UserAgent {
     const hostPort = formatHostPort(local);
     const transportParam = proto === 'udp' ? '' : `;transport=${proto}`;
     const user = requestUser(req.uri);
+    let call: IncomingCall;
+    try {
+      call = this.createIncomingCall(req, stx, inbound, `sip:${user === undefined ? '' : user + '@'}${hostPort}${transportParam}`, `SIP/2.0/${proto.toUpperCase()} ${hostPort}`);
+    } catch (e) {
+      // A From or Contact the dialog cannot be built from (§12.1.1 needs both).
+      this.logger.debug('sip ua: INVITE refused, no dialog can be built from it', { error: String(e) });
+      stx.respond(createResponse(req, 400, 'Bad Request', [], undefined, generateTag(random)));
+      return;
+    }
+    this.incoming.set(call.callId, call);
+    handler(call);
+  }
+
+  private createIncomingCall(req: SipRequest, stx: ServerTransaction, inbound: InboundMessage, contact: string, viaSentBy: string): IncomingCall {
+    const random = this.opts.random;
     const call: IncomingCall = new IncomingCall(this.transactions, this.opts.clock, {
       invite: req,
       serverTx: stx,
       receivedAtMs: inbound.receivedAtMs,
       localTag: generateTag(random),
-      contact: `sip:${user === undefined ? '' : user + '@'}${hostPort}${transportParam}`,
-      viaSentBy: `SIP/2.0/${proto.toUpperCase()} ${hostPort}`,
+      contact,
+      viaSentBy,
       userAgent: this.userAgent,
       ...(random === undefined ? {} : { random }),
       onEnded: () => {
@@ -236,8 +251,7 @@ export class UserAgent {
         this.lingering.add(timer);
       },
     });
-    this.incoming.set(call.callId, call);
-    handler(call);
+    return call;
   }
 
   /**

@@ -208,3 +208,13 @@ test('requests after the end get 481; a new INVITE reusing a live Call-ID withou
   assert.equal(finalOf(s.send(inDialog(s, 'BYE')))?.status, 200);
   assert.equal(finalOf(s.send(inDialog(s, 'OPTIONS')))?.status, 481);
 });
+
+test('an INVITE whose Contact cannot be parsed is refused with 400 and never offered', () => {
+  let offered = 0;
+  const s = script(() => offered++, {}, 'dlg-bad');
+  // The script's own INVITE was fine; send one with a broken Contact under a new Call-ID.
+  const bad = newInvite('dlg-bad-2');
+  bad.headers = bad.headers.map((h) => (h.name === 'Contact' ? { name: 'Contact', value: '<sip:>' } : h));
+  assert.equal(finalOf(s.send(bad))?.status, 400);
+  assert.equal(offered, 1, 'only the well-formed INVITE became a call');
+});
