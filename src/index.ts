@@ -12,3 +12,6 @@ export * as sip from './sip/index.js';
 export * as sdp from './sdp/index.js';
 export * as media from './media/index.js';
 export * as audio from './audio/index.js';
+export { startAgent, AGENT_PASSWORD_ENV, type AgentOptions, type AgentStats, type RunningAgent } from './agent/simulatedAgent.js';
+export { MemoryTruthSink, createTruthFile, type TruthRecord, type TruthSink } from './agent/truthLog.js';
+export { loadProfile, parseProfile, BUILTIN_PROFILES, type AgentProfile } from './agent/profile/profile.js';

@@ -25,3 +25,6 @@ export * from './transaction/index.js';
 export { Dialog, type DialogState } from './dialog/dialog.js';
 export { OutgoingCall, type InviteFailure, type InviteFailureReason, type OutgoingCallListener } from './ua/outgoingCall.js';
 export { UserAgent, type PlaceCallOptions, type UserAgentOptions } from './ua/userAgent.js';
+export { IncomingCall, type IncomingCallEndedBy, type IncomingCallListener, type IncomingCallState, type IncomingCallTimeline } from './ua/incomingCall.js';
+export type { InviteAuthOptions } from './ua/userAgent.js';
+export { verifyDigestAuthorization, type DigestVerdict, type DigestVerifyInput } from './digestVerify.js';
