@@ -4,7 +4,7 @@ import { VoiceloadError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import { createRng, forkRng, type Rng } from '../core/rng.js';
 import { loadUtterance } from '../audio/index.js';
-import { MediaScheduler } from '../media/mediaScheduler.js';
+import { MediaScheduler, type MediaSchedulerSnapshot } from '../media/mediaScheduler.js';
 import { createTcpTransport, createUdpTransport, type SipTransport } from '../sip/transport/index.js';
 import type { IncomingCall } from '../sip/ua/incomingCall.js';
 import { UserAgent } from '../sip/ua/userAgent.js';
@@ -56,6 +56,12 @@ export interface RunningAgent {
   readonly profile: AgentProfile;
   readonly metricsPort: number | undefined;
   stats(): AgentStats;
+  /**
+   * The shared media clock's numbers: streams sending (members), packets, send pacing error and
+   * event-loop lag percentiles since the start or the last reset. `reset: true` clears them after
+   * reading (e.g. once a benchmark's calls are all up).
+   */
+  mediaStats(options?: { reset?: boolean }): MediaSchedulerSnapshot;
   /** Ends every call with BYE (or a final response), stops listening and flushes the truth file. */
   stop(): Promise<void>;
 }
@@ -182,6 +188,14 @@ class SimulatedAgent implements RunningAgent {
 
   stats(): AgentStats {
     return { ...this.counts, rejected: { ...this.counts.rejected } };
+  }
+
+  mediaStats(options: { reset?: boolean } = {}): MediaSchedulerSnapshot {
+    const scheduler = this.ctx.scheduler;
+    if (scheduler === undefined) throw new VoiceloadError('INTERNAL', 'the agent has no media scheduler');
+    const snapshot = scheduler.snapshot();
+    if (options.reset === true) scheduler.resetStats();
+    return snapshot;
   }
 
   async stop(): Promise<void> {
