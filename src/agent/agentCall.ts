@@ -239,8 +239,10 @@ export class AgentCall {
     this.callerSpeechStartAtMs = atMs;
     const speaking = this.speaking;
     if (speaking === null || this.bargeInTimer !== undefined) return;
-    // Barge-in: the caller talks over the agent, which stops after its reaction time.
-    this.bargeInTimer = this.ctx.clock.setTimer(this.ctx.profile.conversation.bargeInStopMs, () => {
+    // Barge-in: the caller talks over the agent, which stops bargeInStopMs after the caller's speech
+    // began (METRICS barge_in_stop_ms), detection time included.
+    const delayMs = atMs + this.ctx.profile.conversation.bargeInStopMs - this.ctx.clock.nowMs();
+    this.bargeInTimer = this.ctx.clock.setTimer(delayMs, () => {
       this.bargeInTimer = undefined;
       if (this.speaking !== speaking) return;
       this.media?.stopUtterance();
