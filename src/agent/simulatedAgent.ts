@@ -103,8 +103,10 @@ class SimulatedAgent implements RunningAgent {
   private readonly trunk: ChannelLimiter;
   private readonly workers: WorkerPool;
   private readonly ctx: AgentCallContext;
-  private readonly calls = new Set<AgentCall>();
+  /** Answered calls, each with the function that ends its bookkeeping (idempotent). */
+  private readonly calls = new Map<AgentCall, () => void>();
   private readonly pending = new Set<{ cancel(): void }>();
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly counts: AgentStats = { activeCalls: 0, offered: 0, answered: 0, rejected: {}, cancelled: 0, completed: 0 };
   private metricsServer: { close(): Promise<void> } | undefined;
   private readonly metrics: AgentMetrics;
@@ -202,11 +204,24 @@ class SimulatedAgent implements RunningAgent {
     if (this.stopping) return;
     this.stopping = true;
     for (const p of this.pending) p.cancel();
-    await Promise.all([...this.calls].map((c) => c.hangUp().catch(() => undefined)));
+    await Promise.all(
+      [...this.calls].map(async ([c, finish]) => {
+        await c.hangUp().catch(() => undefined);
+        finish();
+      }),
+    );
+    await Promise.all([...this.inFlight]);
     this.ctx.scheduler?.stop();
     await this.ua.close();
     await this.metricsServer?.close();
     await this.ctx.truth.close();
+  }
+
+  /** Work that must finish before the truth file is closed (a call's last records). */
+  private track(work: Promise<void>): void {
+    const guarded = work.catch((e: unknown) => this.logger.error('agent: ending a call failed', { error: String(e) }));
+    this.inFlight.add(guarded);
+    void guarded.finally(() => this.inFlight.delete(guarded));
   }
 
   private writeTruth(r: TruthRecord): void {
@@ -314,7 +329,7 @@ class SimulatedAgent implements RunningAgent {
     let endedBy: 'caller' | 'agent' | null = null;
     const finish = (): void => {
       if (!this.calls.delete(agentCall)) return;
-      void agentCall.close().then(() => {
+      this.track(agentCall.close().then(() => {
         const rtp = agentCall.rtpCounts();
         release();
         this.counts.completed++;
@@ -339,7 +354,7 @@ class SimulatedAgent implements RunningAgent {
           rtpReceivedPackets: rtp.received,
           rtpSentPackets: rtp.sent,
         });
-      });
+      }));
     };
     call.setListener({
       onAck: (at) => {
@@ -359,7 +374,7 @@ class SimulatedAgent implements RunningAgent {
       },
       answerOffer: () => undefined,
     });
-    this.calls.add(agentCall);
+    this.calls.set(agentCall, finish);
     const answered = await agentCall.answer();
     if (!answered) {
       this.calls.delete(agentCall);

@@ -158,3 +158,22 @@ test('no caller RTP for rtpTimeoutMs: the agent hangs up with BYE', { timeout: 6
     await agent.stop();
   }
 });
+
+test('stopping the agent mid-call ends the call with BYE and still writes its records', { timeout: 60_000 }, async () => {
+  const truth = new MemoryTruthSink();
+  const agent = await startAgent({ port: 0, profile: quickProfile(), truth });
+  let stopped: Promise<void> | undefined;
+  const result = await callAgainst(agent.uri, { say: [caller.path] }, {}, {
+    onEvent: (e) => {
+      if (e.type === 'agent_speech_start' && e.turn === 'greeting') stopped = agent.stop();
+    },
+  });
+  await stopped;
+  assert.equal(result.endedBy, 'remote');
+  assert.equal(result.reason, 'remote_hangup_early');
+  assert.ok(result.greetingTtfaMs !== null);
+  const [call] = records(truth, 'call', result.callId);
+  assert.equal(call?.outcome, 'completed');
+  assert.equal(call?.endedBy, 'agent');
+  assert.equal(records(truth, 'greeting', result.callId).length, 1);
+});
