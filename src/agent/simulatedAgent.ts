@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { SystemClock, type Clock, type TimerHandle } from '../core/clock.js';
+import { SystemClock, type Clock } from '../core/clock.js';
 import { VoiceloadError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import { createRng, forkRng, type Rng } from '../core/rng.js';
@@ -105,7 +105,7 @@ class SimulatedAgent implements RunningAgent {
   private readonly ctx: AgentCallContext;
   /** Answered calls, each with the function that ends its bookkeeping (idempotent). */
   private readonly calls = new Map<AgentCall, () => void>();
-  private readonly pending = new Set<{ cancel(): void }>();
+  private readonly pending = new Set<AbortController>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly counts: AgentStats = { activeCalls: 0, offered: 0, answered: 0, rejected: {}, cancelled: 0, completed: 0 };
   private metricsServer: { close(): Promise<void> } | undefined;
@@ -203,7 +203,7 @@ class SimulatedAgent implements RunningAgent {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    for (const p of this.pending) p.cancel();
+    for (const p of this.pending) p.abort();
     await Promise.all(
       [...this.calls].map(async ([c, finish]) => {
         await c.hangUp().catch(() => undefined);
@@ -271,48 +271,29 @@ class SimulatedAgent implements RunningAgent {
       return;
     }
     this.counts.activeCalls++;
-    let slot: WorkerSlot | undefined;
-    let cancelled = false;
-    let delay: TimerHandle | undefined;
+    // Until the answer, the caller's CANCEL or the agent's stop aborts the wait for a worker and the dispatch.
+    const abort = new AbortController();
+    this.pending.add(abort);
     const acquire = this.workers.acquire();
-    const pendingEntry = {
-      cancel: () => {
-        cancelled = true;
-        acquire.cancel();
-        delay?.cancel();
-      },
-    };
-    this.pending.add(pendingEntry);
+    abort.signal.addEventListener('abort', () => acquire.cancel(), { once: true });
+    let slot: WorkerSlot | undefined;
     const release = (): void => {
-      this.pending.delete(pendingEntry);
+      this.pending.delete(abort);
       slot?.release();
       slot = undefined;
       this.trunk.release();
       this.counts.activeCalls--;
     };
-    call.setListener({
-      onCancel: () => {
-        pendingEntry.cancel();
-      },
-    });
+    call.setListener({ onCancel: () => abort.abort() });
     call.startRinging(this.profile.signalling.ringingIntervalMs);
     try {
       slot = await acquire.slot;
       // Dispatch, then join: the 200 OK only comes once the agent is in the room (METRICS.md).
-      const waitMs = this.dispatch.sampleMs(this.rng) + this.join.sampleMs(this.rng);
-      await new Promise<void>((resolve, reject) => {
-        if (cancelled) reject(new Error('cancelled'));
-        delay = this.clock.setTimer(waitMs, () => (cancelled ? reject(new Error('cancelled')) : resolve()));
-        pendingEntry.cancel = () => {
-          cancelled = true;
-          delay?.cancel();
-          reject(new Error('cancelled'));
-        };
-      });
+      await clockDelay(this.clock, this.dispatch.sampleMs(this.rng) + this.join.sampleMs(this.rng), abort.signal);
     } catch (e) {
       release();
-      if (call.state === 'ended' || cancelled) {
-        if (call.state !== 'ended') call.reject(503, 'Service Unavailable');
+      if (abort.signal.aborted) {
+        if (call.state !== 'ended') call.reject(503, 'Service Unavailable'); // the agent is stopping
         record('cancelled', 487, this.stopping ? 'agent stopping' : 'caller cancelled');
         return;
       }
@@ -321,7 +302,7 @@ class SimulatedAgent implements RunningAgent {
       record('rejected', status, e instanceof VoiceloadError ? e.message : 'no worker');
       return;
     }
-    this.pending.delete(pendingEntry);
+    this.pending.delete(abort);
     const agentCall = new AgentCall(call, this.ctx);
     const workerIndex = slot.workerIndex;
     const workerWaitMs = slot.waitedMs;
@@ -384,4 +365,23 @@ class SimulatedAgent implements RunningAgent {
     }
     this.counts.answered++;
   }
+}
+
+/** Waits `ms` on the clock; rejects at once when `signal` aborts. */
+function clockDelay(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new Error('aborted'));
+      return;
+    }
+    const timer = clock.setTimer(ms, () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    const onAbort = (): void => {
+      timer.cancel();
+      reject(new Error('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -177,3 +177,24 @@ test('stopping the agent mid-call ends the call with BYE and still writes its re
   assert.equal(call?.endedBy, 'agent');
   assert.equal(records(truth, 'greeting', result.callId).length, 1);
 });
+
+test('worker-bound: a call that waits longer than slotWaitMs for a worker gets the reject status', { timeout: 60_000 }, async () => {
+  const truth = new MemoryTruthSink();
+  const agent = await startAgent({ port: 0, profile: 'worker-bound', truth });
+  try {
+    const { count, jobsPerWorker, slotWaitMs, rejectStatus } = agent.profile.workers;
+    const slots = count * jobsPerWorker;
+    const results = await Promise.all(Array.from({ length: slots + 2 }, () => callAgainst(agent.uri, {})));
+    const rejected = results.filter((r) => r.reason === `sip_${rejectStatus}`);
+    assert.equal(rejected.length, 2, results.map((r) => r.reason ?? r.outcome).join(', '));
+    // They rang while waiting for a slot, and were refused only after slotWaitMs.
+    for (const r of rejected) {
+      assert.ok(r.postDialDelayMs !== null);
+      const waitedMs = r.timeline.endedAtMs - r.timeline.inviteSentAtMs;
+      assert.ok(waitedMs >= slotWaitMs - 5 && waitedMs < slotWaitMs + 1000, `rejected after ${waitedMs} ms`);
+    }
+    assert.equal(results.filter((r) => r.outcome === 'completed').length, slots);
+  } finally {
+    await agent.stop();
+  }
+});
