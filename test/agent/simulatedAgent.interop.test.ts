@@ -198,3 +198,24 @@ test('worker-bound: a call that waits longer than slotWaitMs for a worker gets t
     await agent.stop();
   }
 });
+
+test('a caller that CANCELs while the agent is being dispatched frees its channel and worker slot', { timeout: 60_000 }, async () => {
+  const truth = new MemoryTruthSink();
+  const profile = quickProfile({ trunk: { channels: 1 }, signalling: { dispatchMs: { median: 3000, p95: 3000 }, joinMs: { median: 10, p95: 10 } } });
+  const agent = await startAgent({ port: 0, profile, truth });
+  try {
+    const r = await callAgainst(agent.uri, { ringTimeout: '500ms' });
+    assert.equal(r.reason, 'timeout_ringing');
+    assert.equal(r.sipStatus, 487);
+    await new Promise((res) => setTimeout(res, 50));
+    assert.equal(agent.stats().cancelled, 1);
+    assert.equal(agent.stats().activeCalls, 0);
+    const [call] = records(truth, 'call', r.callId);
+    assert.equal(call?.outcome, 'cancelled');
+    // The only trunk channel is free again.
+    const again = await callAgainst(agent.uri, { ringTimeout: '500ms' });
+    assert.equal(again.reason, 'timeout_ringing', 'the channel was not released: the second call got ' + String(again.reason));
+  } finally {
+    await agent.stop();
+  }
+});
