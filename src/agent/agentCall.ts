@@ -170,7 +170,8 @@ export class AgentCall {
     this.greetingRequest?.cancel();
     for (const t of this.turns) {
       t.pending?.cancel();
-      this.writeTurn(t, t.bargeIn !== null ? 'barged_in' : 'abandoned');
+      // A reply cut short by the hangup still started: its TTFA counts.
+      this.writeTurn(t, t.bargeIn !== null ? 'barged_in' : t.firstReplyPacketSentAtMs !== null ? 'replied' : 'abandoned');
     }
     await this.media?.close();
   }
