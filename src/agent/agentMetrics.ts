@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { VoiceloadError } from '../core/errors.js';
+import type { StageName } from './profile/profile.js';
 
 /** What the agent's gauges read at scrape time. */
 export interface AgentGaugeSource {
@@ -9,11 +10,11 @@ export interface AgentGaugeSource {
   totalWorkerSlots(): number;
   workersWaiting(): number;
   trunkChannelsInUse(): number;
-  stageQueueDepth(stage: string): number;
-  stageActive(stage: string): number;
+  stageQueueDepth(stage: StageName): number;
+  stageActive(stage: StageName): number;
 }
 
-const STAGES = ['stt', 'llm', 'tts'] as const;
+const STAGES = ['stt', 'llm', 'tts'] as const satisfies readonly StageName[];
 const LATENCY_BUCKETS_S = [0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10];
 
 /**

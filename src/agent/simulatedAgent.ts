@@ -89,7 +89,12 @@ export async function startAgent(options: AgentOptions = {}): Promise<RunningAge
       ? await createTcpTransport({ host, port: options.port ?? 5060, clock, logger })
       : await createUdpTransport({ host, port: options.port ?? 5060, clock, logger });
   const agent = new SimulatedAgent(clock, logger, profile, transport, auth === undefined ? undefined : { ...auth, password: password ?? '' }, options);
-  await agent.init();
+  try {
+    await agent.init();
+  } catch (e) {
+    await agent.stop(); // e.g. the metrics port is taken: do not leave the SIP socket open
+    throw e;
+  }
   return agent;
 }
 
@@ -156,8 +161,8 @@ class SimulatedAgent implements RunningAgent {
       totalWorkerSlots: () => this.workers.stats().totalSlots,
       workersWaiting: () => this.workers.stats().waiting,
       trunkChannelsInUse: () => this.trunk.stats().active,
-      stageQueueDepth: (s) => stages[s as 'stt'].stats().queued,
-      stageActive: (s) => stages[s as 'stt'].stats().active,
+      stageQueueDepth: (s) => stages[s].stats().queued,
+      stageActive: (s) => stages[s].stats().active,
     });
     const sinks: TruthSink[] = [];
     if (options.truthPath !== undefined) sinks.push(createTruthFile(options.truthPath));
