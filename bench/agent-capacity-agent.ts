@@ -57,7 +57,15 @@ const send = (m: AgentChildMessage): void => void process.send?.(m);
 
 const base = loadProfile('healthy');
 // SIPp's built-in uac sends no RTP: without a longer timeout the agent would hang up after 15 s.
-const profile = { ...base, conversation: { ...base.conversation, greeting: true, rtpTimeoutMs: 3_600_000 } };
+// Above healthy's own limits (1,250 worker slots, 1,500 trunk channels) more workers and channels, so
+// the media path is what is measured, not the admission model.
+const workers = Math.max(base.workers.count, Math.ceil(target / base.workers.jobsPerWorker));
+const profile = {
+  ...base,
+  conversation: { ...base.conversation, greeting: true, rtpTimeoutMs: 3_600_000 },
+  workers: { ...base.workers, count: workers },
+  trunk: { ...base.trunk, channels: Math.max(base.trunk.channels, target) },
+};
 // RTP counts of every call, from its truth record (whole run; SIPp's built-in uac sends no RTP).
 const rtp = { sent: 0, received: 0 };
 const truth: TruthSink = {
