@@ -1,5 +1,4 @@
 import type { TimerHandle } from '../../core/clock.js';
-import type { VoiceloadError } from '../../core/errors.js';
 import type { SipRequest, SipResponse } from '../message.js';
 import type { SipEndpoint } from '../transport/transport.js';
 import {
@@ -9,13 +8,12 @@ import {
   type ClientInviteState,
 } from './clientInviteFsm.js';
 import { buildNon2xxAck } from './non2xxAck.js';
-import { TransactionShell } from './transactionShell.js';
-import type { ClientTransaction, ClientTransactionHandlers, TransactionContext } from './transactionTypes.js';
+import { ClientTransactionShell } from './clientTransactionShell.js';
+import type { ClientTransactionHandlers, TransactionContext } from './transactionTypes.js';
 
 /** INVITE client transaction (RFC 3261 §17.1.1, RFC 6026 §8.4). Behaviour lives in CLIENT_INVITE_FSM. */
 export class ClientInviteTransaction
-  extends TransactionShell<ClientInviteState, ClientInviteEvent, ClientInviteAction>
-  implements ClientTransaction
+  extends ClientTransactionShell<ClientInviteState, ClientInviteEvent, ClientInviteAction>
 {
   readonly method = 'INVITE';
   private timerA: TimerHandle | undefined;
@@ -24,10 +22,6 @@ export class ClientInviteTransaction
   private timerM: TimerHandle | undefined;
   private intervalAMs: number;
   private ack: SipRequest | undefined;
-  // The input of the event being dispatched (fields, not closures, to keep the hot path allocation-free).
-  private response: SipResponse | undefined;
-  private receivedAtMs = 0;
-  private error: VoiceloadError | undefined;
   private readonly fireA = (): void => this.dispatch('timerA');
   private readonly fireB = (): void => this.dispatch('timerB');
   private readonly fireD = (): void => this.dispatch('timerD');
@@ -36,12 +30,12 @@ export class ClientInviteTransaction
   constructor(
     ctx: TransactionContext,
     key: string,
-    readonly branch: string,
-    readonly request: SipRequest,
-    readonly dest: SipEndpoint,
-    private readonly handlers: ClientTransactionHandlers,
+    branch: string,
+    request: SipRequest,
+    dest: SipEndpoint,
+    handlers: ClientTransactionHandlers,
   ) {
-    super(CLIENT_INVITE_FSM, 'calling', ctx, key);
+    super(CLIENT_INVITE_FSM, 'calling', ctx, key, branch, request, dest, handlers, 'transportError');
     this.intervalAMs = ctx.timers.timerAMs;
   }
 
@@ -54,20 +48,7 @@ export class ClientInviteTransaction
 
   receiveResponse(res: SipResponse, receivedAtMs: number): void {
     if (this.state === 'completed' || this.state === 'accepted') this.ctx.stats.retransmissionsReceived++;
-    this.response = res;
-    this.receivedAtMs = receivedAtMs;
-    this.dispatch(res.status < 200 ? 'provisional' : res.status < 300 ? 'success' : 'failure');
-    this.response = undefined;
-  }
-
-  transportFailed(err: VoiceloadError): void {
-    this.error = err;
-    this.dispatch('transportError');
-    this.error = undefined;
-  }
-
-  cancelTimers(): void {
-    this.finish();
+    this.dispatchResponse(res.status < 200 ? 'provisional' : res.status < 300 ? 'success' : 'failure', res, receivedAtMs);
   }
 
   protected run(action: ClientInviteAction): void {
@@ -88,7 +69,7 @@ export class ClientInviteTransaction
         this.timerB = undefined;
         return;
       case 'passUp':
-        if (this.response !== undefined) this.handlers.onResponse(this.response, this.receivedAtMs);
+        this.passUp();
         return;
       case 'sendAck':
         if (this.ack === undefined) {
@@ -106,12 +87,10 @@ export class ClientInviteTransaction
         this.timerM = this.arm(ctx.timers.timerMMs, 'timerM', this.fireM);
         return;
       case 'reportTimeout':
-        ctx.stats.timeouts++;
-        this.handlers.onTimeout();
+        this.reportTimeout();
         return;
       case 'reportTransportError':
-        ctx.stats.transportErrors++;
-        if (this.error !== undefined) this.handlers.onTransportError(this.error);
+        this.reportTransportError();
         return;
     }
   }
@@ -122,9 +101,5 @@ export class ClientInviteTransaction
     this.timerD?.cancel();
     this.timerM?.cancel();
     this.timerA = this.timerB = this.timerD = this.timerM = undefined;
-  }
-
-  protected forget(): void {
-    this.ctx.forgetClient(this.key);
   }
 }

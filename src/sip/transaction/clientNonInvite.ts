@@ -1,5 +1,4 @@
 import type { TimerHandle } from '../../core/clock.js';
-import type { VoiceloadError } from '../../core/errors.js';
 import type { SipRequest, SipResponse } from '../message.js';
 import type { SipEndpoint } from '../transport/transport.js';
 import {
@@ -8,22 +7,18 @@ import {
   type ClientNonInviteEvent,
   type ClientNonInviteState,
 } from './clientNonInviteFsm.js';
-import { TransactionShell } from './transactionShell.js';
-import type { ClientTransaction, ClientTransactionHandlers, TransactionContext } from './transactionTypes.js';
+import { ClientTransactionShell } from './clientTransactionShell.js';
+import type { ClientTransactionHandlers, TransactionContext } from './transactionTypes.js';
 
 /** Non-INVITE client transaction (RFC 3261 §17.1.2): BYE, CANCEL, OPTIONS, INFO, REGISTER... */
 export class ClientNonInviteTransaction
-  extends TransactionShell<ClientNonInviteState, ClientNonInviteEvent, ClientNonInviteAction>
-  implements ClientTransaction
+  extends ClientTransactionShell<ClientNonInviteState, ClientNonInviteEvent, ClientNonInviteAction>
 {
   readonly method: string;
   private timerE: TimerHandle | undefined;
   private timerF: TimerHandle | undefined;
   private timerK: TimerHandle | undefined;
   private intervalEMs: number;
-  private response: SipResponse | undefined;
-  private receivedAtMs = 0;
-  private error: VoiceloadError | undefined;
   private readonly fireE = (): void => this.dispatch('timerE');
   private readonly fireF = (): void => this.dispatch('timerF');
   private readonly fireK = (): void => this.dispatch('timerK');
@@ -31,12 +26,12 @@ export class ClientNonInviteTransaction
   constructor(
     ctx: TransactionContext,
     key: string,
-    readonly branch: string,
-    readonly request: SipRequest,
-    readonly dest: SipEndpoint,
-    private readonly handlers: ClientTransactionHandlers,
+    branch: string,
+    request: SipRequest,
+    dest: SipEndpoint,
+    handlers: ClientTransactionHandlers,
   ) {
-    super(CLIENT_NON_INVITE_FSM, 'trying', ctx, key);
+    super(CLIENT_NON_INVITE_FSM, 'trying', ctx, key, branch, request, dest, handlers, 'transportError');
     this.method = request.method;
     this.intervalEMs = ctx.timers.timerEMs;
   }
@@ -49,20 +44,7 @@ export class ClientNonInviteTransaction
 
   receiveResponse(res: SipResponse, receivedAtMs: number): void {
     if (this.state === 'completed') this.ctx.stats.retransmissionsReceived++;
-    this.response = res;
-    this.receivedAtMs = receivedAtMs;
-    this.dispatch(res.status < 200 ? 'provisional' : 'final');
-    this.response = undefined;
-  }
-
-  transportFailed(err: VoiceloadError): void {
-    this.error = err;
-    this.dispatch('transportError');
-    this.error = undefined;
-  }
-
-  cancelTimers(): void {
-    this.finish();
+    this.dispatchResponse(res.status < 200 ? 'provisional' : 'final', res, receivedAtMs);
   }
 
   protected run(action: ClientNonInviteAction): void {
@@ -88,15 +70,13 @@ export class ClientNonInviteTransaction
         this.timerK = this.arm(ctx.transport.reliable ? 0 : ctx.timers.timerKMs, 'timerK', this.fireK);
         return;
       case 'passUp':
-        if (this.response !== undefined) this.handlers.onResponse(this.response, this.receivedAtMs);
+        this.passUp();
         return;
       case 'reportTimeout':
-        ctx.stats.timeouts++;
-        this.handlers.onTimeout();
+        this.reportTimeout();
         return;
       case 'reportTransportError':
-        ctx.stats.transportErrors++;
-        if (this.error !== undefined) this.handlers.onTransportError(this.error);
+        this.reportTransportError();
         return;
     }
   }
@@ -112,9 +92,5 @@ export class ClientNonInviteTransaction
     this.timerF?.cancel();
     this.timerK?.cancel();
     this.timerE = this.timerF = this.timerK = undefined;
-  }
-
-  protected forget(): void {
-    this.ctx.forgetClient(this.key);
   }
 }

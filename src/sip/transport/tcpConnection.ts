@@ -29,7 +29,7 @@ export class TcpConnection {
     readonly key: string,
     readonly remote: SipEndpoint,
     private readonly socket: Socket,
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly events: TcpConnectionEvents,
     /** True for a connection we opened and that is still connecting. */
     connecting: boolean,

@@ -6,7 +6,7 @@ import { chooseChallenge, computeDigestAuthorization, parseChallenge, type Diges
 import { generateBranch, type RandomBytes } from '../identifiers.js';
 import { createRequest, getHeader, getHeaders, type SipHeaderField, type SipRequest, type SipResponse } from '../message.js';
 import { parseNameAddr } from '../nameAddr.js';
-import type { ClientTransaction, ServerTransaction, TransactionLayer } from '../transaction/index.js';
+import type { ServerTransaction, TransactionLayer } from '../transaction/index.js';
 import { createResponse } from '../transaction/createResponse.js';
 import type { SipEndpoint } from '../transport/transport.js';
 
@@ -90,7 +90,6 @@ export class OutgoingCall {
   finalStatus: number | null = null;
   private state: CallState = 'idle';
   private invite: SipRequest | undefined;
-  private inviteTx: ClientTransaction | undefined;
   private ack: SipRequest | undefined;
   private dialog: Dialog | undefined;
   private ringTimer: TimerHandle | undefined;
@@ -223,7 +222,7 @@ export class OutgoingCall {
     this.provisionalSeen = false;
     const sentAt = this.clock.nowMs();
     this.timeline.inviteSentAtMs ??= sentAt;
-    this.inviteTx = this.tx.sendRequest(invite, o.dest, {
+    this.tx.sendRequest(invite, o.dest, {
       onResponse: (res, at) => this.onInviteResponse(invite, res, at),
       onTimeout: () => this.fail({ reason: 'timeout_no_response', text: 'no response to the INVITE before Timer B (64·T1)' }),
       onTransportError: (err) => this.transportFailed(err),
