@@ -1,20 +1,11 @@
+import type { ConfigProblem } from '../../config/configProblem.js';
+import { formatProblem } from '../../config/configProblem.js';
 import { VoiceloadError } from '../../core/errors.js';
 
-/** One thing wrong with a profile, where it is. */
-export interface ProfileProblem {
-  file: string;
-  /** 1-based; absent when the profile did not come from text (an object given in code). */
-  line?: number;
-  col?: number;
-  /** Dotted key path, e.g. `stages.llm.concurrency`; `(root)` for the document itself, `(yaml)` for syntax. */
-  path: string;
-  message: string;
-}
+export { formatProblem } from '../../config/configProblem.js';
 
-export function formatProblem(p: ProfileProblem): string {
-  const where = p.line === undefined ? p.file : `${p.file}:${p.line}:${p.col ?? 1}`;
-  return `${where}: ${p.path}: ${p.message}`;
-}
+/** One thing wrong with a profile, where it is. */
+export type ProfileProblem = ConfigProblem;
 
 /** An invalid profile: code CONFIG, with every problem listed in the message and in `problems`. */
 export class ProfileError extends VoiceloadError {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { objectKeysAt } from '../../config/zodProblems.js';
 
 /** The defaults of one latency: a profile may give both, only the median, or neither. */
 interface LatencyDefault {
@@ -114,23 +115,7 @@ export const agentProfileSchema = z.strictObject({
     .prefault({}),
 });
 
-/** Walks the schema down a key path to the keys an object there accepts (for "did you mean"). */
+/** The keys the profile object at a key path accepts (for "did you mean"). */
 export function knownKeysAt(path: readonly PropertyKey[]): string[] {
-  let node: unknown = agentProfileSchema;
-  const unwrap = (s: unknown): unknown => {
-    for (;;) {
-      const def = (s as { _zod?: { def?: { type?: string; innerType?: unknown; in?: unknown } } })._zod?.def;
-      if (def === undefined) return s;
-      if (def.innerType !== undefined) s = def.innerType;
-      else if (def.type === 'pipe') s = def.in;
-      else return s;
-    }
-  };
-  for (const key of path) {
-    const shape = (unwrap(node) as { shape?: Record<string, unknown> }).shape;
-    if (shape === undefined || typeof key !== 'string') return [];
-    node = shape[key];
-  }
-  const shape = (unwrap(node) as { shape?: Record<string, unknown> }).shape;
-  return shape === undefined ? [] : Object.keys(shape);
+  return objectKeysAt(agentProfileSchema, path);
 }
