@@ -1,6 +1,7 @@
 import { VoiceloadError } from '../core/errors.js';
+import type { FfmpegLocation } from './findFfmpeg.js';
 import { findSpeechBounds, type SpeechBoundsOptions } from './findSpeechBounds.js';
-import { readWav } from './readWav.js';
+import { loadAudio, type LoadAudioOptions } from './loadAudio.js';
 import { resample } from './resample.js';
 
 /** The rate everything is sent at (G.711). */
@@ -17,15 +18,20 @@ export interface Utterance {
   speechStartMs: number;
   speechEndMs: number;
   sourceSampleRate: number;
+  /** The ffmpeg that decoded the file, when it was not a WAV (for `--verbose`). */
+  decodedWith?: FfmpegLocation;
 }
 
+/** Speech-detection settings plus where to find ffmpeg for non-WAV files. */
+export interface LoadUtteranceOptions extends SpeechBoundsOptions, LoadAudioOptions {}
+
 /**
- * Loads a WAV file, downmixes and resamples it to 8 kHz, and locates its speech on the 8 kHz signal
- * (what is actually sent). Throws `AUDIO_FILE`/`AUDIO_FORMAT` (see readWav), or `AUDIO_FORMAT` when
- * the file holds no speech.
+ * Loads an audio file (WAV directly; mp3/ogg/flac/m4a through ffmpeg, see loadAudio), downmixes
+ * and resamples it to 8 kHz, and locates its speech on the 8 kHz signal (what is actually sent). Throws `AUDIO_FILE`/`AUDIO_FORMAT`/`AUDIO_TRANSCODE` (see loadAudio), or
+ * `AUDIO_FORMAT` when the file holds no speech.
  */
-export function loadUtterance(path: string, options: SpeechBoundsOptions = {}): Utterance {
-  const wav = readWav(path);
+export function loadUtterance(path: string, options: LoadUtteranceOptions = {}): Utterance {
+  const wav = loadAudio(path, options);
   const pcm8k = resample(wav.samples, wav.sampleRate, UTTERANCE_SAMPLE_RATE);
   const bounds = findSpeechBounds(pcm8k, UTTERANCE_SAMPLE_RATE, options);
   if (bounds === undefined) {
@@ -41,5 +47,6 @@ export function loadUtterance(path: string, options: SpeechBoundsOptions = {}): 
     speechStartMs: bounds.startMs,
     speechEndMs: bounds.endMs,
     sourceSampleRate: wav.sampleRate,
+    ...(wav.decodedWith === undefined ? {} : { decodedWith: wav.decodedWith }),
   };
 }

@@ -15,7 +15,9 @@ export type ErrorCode =
   | 'MEDIA_TRANSPORT'
   | 'AGENT_CANCELLED'
   | 'AGENT_QUEUE_FULL'
-  | 'AGENT_NO_WORKER';
+  | 'AGENT_NO_WORKER'
+  | 'AUDIO_SYNTH'
+  | 'AUDIO_TRANSCODE';
 
 export interface VoiceloadErrorOptions {
   hint?: string;
