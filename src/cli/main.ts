@@ -11,6 +11,8 @@ import { buildAgentConfig, type RawAgentOptions } from './agentOptions.js';
 import { buildCallConfig, PASSWORD_ENV, type RawCallOptions } from './callOptions.js';
 import { ExitCode } from './exitCodes.js';
 import { formatCallEvent } from './formatCallEvent.js';
+import { registerFixturesCommand } from './fixturesCommand.js';
+import { registerValidateCommand } from './validateCommand.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -138,5 +140,8 @@ program
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+
+registerValidateCommand(program);
+registerFixturesCommand(program);
 
 program.parseAsync(process.argv).catch(fail);
