@@ -13,3 +13,6 @@ export {
   type SynthesizedSpeech,
   type SpeechEngineRunner,
 } from './synthesizeSpeech.js';
+export { encodeWav, writeWav } from './writeWav.js';
+export { inspectAudio, type AudioInspection, type InspectAudioOptions } from './inspectAudio.js';
+export { synthesizeFixture, type SynthesizedFixture } from './synthesizeFixture.js';
