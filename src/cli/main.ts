@@ -12,7 +12,6 @@ import { buildCallConfig, PASSWORD_ENV, type RawCallOptions } from './callOption
 import { ExitCode } from './exitCodes.js';
 import { formatCallEvent } from './formatCallEvent.js';
 import { registerFixturesCommand } from './fixturesCommand.js';
-import { registerFixturesCommand } from './fixturesCommand.js';
 import { registerValidateCommand } from './validateCommand.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -143,7 +142,6 @@ program
   });
 
 registerValidateCommand(program);
-registerFixturesCommand(program);
 registerFixturesCommand(program);
 
 program.parseAsync(process.argv).catch(fail);
