@@ -4,7 +4,9 @@ import { objectKeysAt } from '../config/zodProblems.js';
 import type { StepKind } from './scenario.js';
 
 /** "800ms", "10s", "2m" → milliseconds; a YAML number is refused (is 2 seconds or milliseconds?). */
-export const durationMs = z.string({ error: `expected a duration string; ${DURATION_HINT}, e.g. "2s"` }).transform((s, ctx) => {
+export const durationMs = z.string({
+  error: (iss) => (iss.input === undefined ? 'required (a duration such as "2s")' : `expected a duration string; ${DURATION_HINT}, e.g. "2s"`),
+}).transform((s, ctx) => {
   const ms = tryParseDurationMs(s);
   if (ms === undefined) {
     ctx.issues.push({ code: 'custom', message: `invalid duration "${s}"; ${DURATION_HINT}`, input: s });
