@@ -15,3 +15,5 @@ export * as audio from './audio/index.js';
 export { startAgent, AGENT_PASSWORD_ENV, type AgentOptions, type AgentStats, type RunningAgent } from './agent/simulatedAgent.js';
 export { MemoryTruthSink, createTruthFile, type TruthRecord, type TruthSink } from './agent/truthLog.js';
 export { loadProfile, parseProfile, BUILTIN_PROFILES, type AgentProfile } from './agent/profile/profile.js';
+export { SIP_PASSWORD_ENV } from './core/secretEnv.js';
+export { loadScenario, parseScenario, lintScenario, validateScenario, type Scenario, type ScenarioStep } from './scenario/index.js';

@@ -1,4 +1,5 @@
 import { VoiceloadError } from '../core/errors.js';
+import { SIP_PASSWORD_ENV } from '../core/secretEnv.js';
 import { DEFAULT_CALL_CONFIG, type CallConfig, type CodecName } from '../engine/callConfig.js';
 import type { SipHeaderField } from '../sip/message.js';
 import { parseDurationMs } from './duration.js';
@@ -23,7 +24,8 @@ export interface RawCallOptions {
   t1?: string;
 }
 
-export const PASSWORD_ENV = 'VOICELOAD_SIP_PASSWORD';
+/** The caller's digest password comes only from this environment variable. */
+export const PASSWORD_ENV = SIP_PASSWORD_ENV;
 
 const CODECS: Record<string, CodecName> = { pcmu: 'PCMU', pcma: 'PCMA' };
 const HEADER_NAME = /^[A-Za-z0-9!%*_+`'~.-]+$/;

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { SIP_PASSWORD_ENV } from '../core/secretEnv.js';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { sortProblems } from '../config/configProblem.js';
@@ -14,7 +15,8 @@ import { ScenarioSource } from './scenarioSource.js';
 import { BUILTIN_TEMPLATE_NAMES, parseTemplate, templateNames, type Template } from './template.js';
 
 /** Where the digest password comes from; never from the scenario file. */
-export const SCENARIO_PASSWORD_ENV = 'VOICELOAD_SIP_PASSWORD';
+/** The caller's digest password comes only from this environment variable. */
+export const SCENARIO_PASSWORD_ENV = SIP_PASSWORD_ENV;
 
 /**
  * Parses and validates a YAML scenario; relative paths (audio, CSV data) are resolved against the
