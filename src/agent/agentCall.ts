@@ -74,6 +74,8 @@ export class AgentCall {
   private greetingAnsweredAtMs = 0;
   private greetingTts: StageTimes | null = null;
   private dtmf = '';
+  private readonly sdpSessionId = Math.floor(Date.now() / 1000);
+  private sdpVersion = 1;
   private ended = false;
 
   constructor(
@@ -117,8 +119,8 @@ export class AgentCall {
       answer = buildAnswer(this.call.invite.body.toString('utf8'), {
         connectionHost: this.ctx.localHost,
         audioPort: pair.rtpPort,
-        sessionId: Math.floor(this.ctx.clock.nowMs()),
-        sessionVersion: 1,
+        sessionId: this.sdpSessionId,
+        sessionVersion: this.sdpVersion,
       });
     } catch (e) {
       await closeRtpPortPair(pair);
@@ -153,6 +155,31 @@ export class AgentCall {
     this.rtpTimer = this.ctx.clock.setTimer(RTP_TIMEOUT_CHECK_MS, () => this.checkRtpTimeout());
     if (this.ctx.profile.conversation.greeting) this.startGreeting();
     return true;
+  }
+
+  /**
+   * A re-INVITE's offer (hold, refresh, moved media): answer with the codec already in use and follow
+   * the caller's media if it moved. Undefined (488) when the offer does not include that codec.
+   */
+  answerOffer(offer: Buffer): Buffer | undefined {
+    const current = this.negotiated;
+    if (current === undefined || this.media === undefined) return undefined;
+    try {
+      const answer = buildAnswer(offer.toString('utf8'), {
+        codecs: [current.codec.name],
+        connectionHost: this.ctx.localHost,
+        audioPort: this.media.localPort,
+        sessionId: this.sdpSessionId,
+        sessionVersion: ++this.sdpVersion,
+      });
+      const n = answer.negotiated;
+      // c=0.0.0.0 is RFC 2543 hold: keep sending where we were.
+      if (n.connectionHost !== '0.0.0.0') this.media.setRemote({ host: n.connectionHost, port: n.audioPort, ...(n.rtcpPort === undefined ? {} : { rtcpPort: n.rtcpPort }) });
+      return Buffer.from(answer.sdp);
+    } catch (e) {
+      this.ctx.logger.debug('agent: re-INVITE offer refused', { callId: this.callId, error: e instanceof Error ? e.message : String(e) });
+      return undefined;
+    }
   }
 
   /** Ends the call from the agent's side (BYE) and releases its media. */

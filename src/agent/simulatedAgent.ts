@@ -358,7 +358,7 @@ class SimulatedAgent implements RunningAgent {
         endedBy ??= by === 'remote' || by === 'cancel' ? 'caller' : 'agent';
         finish();
       },
-      answerOffer: () => undefined,
+      answerOffer: (offer) => agentCall.answerOffer(offer),
     });
     this.calls.set(agentCall, finish);
     const answered = await agentCall.answer();

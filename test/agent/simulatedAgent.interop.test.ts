@@ -219,3 +219,21 @@ test('a caller that CANCELs while the agent is being dispatched frees its channe
     await agent.stop();
   }
 });
+
+test('a re-INVITE from SIPp is answered 200 with an SDP answer keeping the codec in use', { timeout: 60_000 }, async () => {
+  const truth = new MemoryTruthSink();
+  const agent = await startAgent({ port: 0, profile: quickProfile({ conversation: { greeting: false } }), truth });
+  try {
+    const uac = await startSippUac({ scenario: 'uac-reinvite.xml', target: agent });
+    const exit = await uac.process.exited;
+    // SIPp's scenario requires a 200 whose SDP answer keeps PCMU although PCMA is offered first.
+    assert.equal(exit.code, 0, exit.stdout.slice(-2500));
+    await new Promise((r) => setTimeout(r, 100));
+    const [call] = records(truth, 'call');
+    assert.equal(call?.outcome, 'completed');
+    assert.equal(call?.codec, 'PCMU');
+    assert.equal(call?.endedBy, 'caller');
+  } finally {
+    await agent.stop();
+  }
+});
