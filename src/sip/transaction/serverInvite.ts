@@ -1,5 +1,4 @@
 import type { TimerHandle } from '../../core/clock.js';
-import type { VoiceloadError } from '../../core/errors.js';
 import type { SipRequest, SipResponse } from '../message.js';
 import type { InboundMessage, SipEndpoint } from '../transport/transport.js';
 import { createResponse } from './createResponse.js';
@@ -9,13 +8,12 @@ import {
   type ServerInviteEvent,
   type ServerInviteState,
 } from './serverInviteFsm.js';
-import { TransactionShell } from './transactionShell.js';
-import type { ServerTransaction, TransactionContext } from './transactionTypes.js';
+import { ServerTransactionShell } from './serverTransactionShell.js';
+import type { TransactionContext } from './transactionTypes.js';
 
 /** INVITE server transaction (RFC 3261 §17.2.1, RFC 6026 §7.1): initial INVITEs and re-INVITEs from the far end. */
 export class ServerInviteTransaction
-  extends TransactionShell<ServerInviteState, ServerInviteEvent, ServerInviteAction>
-  implements ServerTransaction
+  extends ServerTransactionShell<ServerInviteState, ServerInviteEvent, ServerInviteAction>
 {
   private timerTrying: TimerHandle | undefined;
   private timerG: TimerHandle | undefined;
@@ -23,9 +21,6 @@ export class ServerInviteTransaction
   private timerI: TimerHandle | undefined;
   private timerL: TimerHandle | undefined;
   private intervalGMs: number;
-  /** The last response sent: re-sent on retransmitted INVITEs and by Timer G. */
-  lastResponse: SipResponse | undefined;
-  private response: SipResponse | undefined;
   private ack: SipRequest | undefined;
   private ackInbound: InboundMessage | undefined;
   private readonly fireTrying = (): void => this.dispatch('timerTrying');
@@ -37,25 +32,17 @@ export class ServerInviteTransaction
   constructor(
     ctx: TransactionContext,
     key: string,
-    readonly branch: string,
-    readonly request: SipRequest,
-    readonly source: SipEndpoint,
+    branch: string,
+    request: SipRequest,
+    source: SipEndpoint,
   ) {
-    super(SERVER_INVITE_FSM, 'proceeding', ctx, key);
+    super(SERVER_INVITE_FSM, 'proceeding', ctx, key, branch, request, source, { retransmit: 'requestRetransmit', transportError: 'transportError' });
     this.intervalGMs = ctx.timers.timerGMs;
     this.timerTrying = ctx.clock.setTimer(ctx.timers.tryingMs, this.fireTrying);
   }
 
   respond(res: SipResponse): void {
-    if (res.status < 100 || res.status > 699) throw new RangeError(`response status ${res.status} is not 100-699`);
-    this.response = res;
-    this.dispatch(res.status < 200 ? 'tuProvisional' : res.status < 300 ? 'tuSuccess' : 'tuFailure');
-    this.response = undefined;
-  }
-
-  receiveRetransmission(): void {
-    this.ctx.stats.retransmissionsReceived++;
-    this.dispatch('requestRetransmit');
+    this.dispatchTuResponse(res, res.status < 200 ? 'tuProvisional' : res.status < 300 ? 'tuSuccess' : 'tuFailure');
   }
 
   receiveAck(ack: SipRequest, inbound: InboundMessage): void {
@@ -64,11 +51,6 @@ export class ServerInviteTransaction
     this.dispatch('ack');
     this.ack = undefined;
     this.ackInbound = undefined;
-  }
-
-  transportFailed(err: VoiceloadError): void {
-    this.ctx.logger.debug('sip server INVITE transaction: transport error', { branch: this.branch, error: err.message });
-    this.dispatch('transportError');
   }
 
   /** True while no final response has been sent (a CANCEL can still take effect, RFC 3261 §9.2). */
@@ -80,14 +62,10 @@ export class ServerInviteTransaction
     const ctx = this.ctx;
     switch (action) {
       case 'sendResponse':
-        if (this.response === undefined) return;
-        this.lastResponse = this.response;
-        ctx.transport.send(this.response, this.source);
+        this.sendResponse();
         return;
       case 'resendLast':
-        if (this.lastResponse === undefined) return;
-        ctx.stats.retransmissionsSent++;
-        ctx.transport.send(this.lastResponse, this.source);
+        this.resendLast();
         return;
       case 'sendTrying':
         this.timerTrying = undefined;
@@ -103,10 +81,7 @@ export class ServerInviteTransaction
         this.timerH = ctx.clock.setTimer(ctx.timers.timerHMs, this.fireH);
         return;
       case 'retransmitBackoff':
-        if (this.lastResponse !== undefined) {
-          ctx.stats.retransmissionsSent++;
-          ctx.transport.send(this.lastResponse, this.source);
-        }
+        this.resendLast();
         this.intervalGMs = Math.min(this.intervalGMs * 2, ctx.timers.t2Ms);
         this.timerG = ctx.clock.setTimer(this.intervalGMs, this.fireG);
         return;
@@ -130,7 +105,7 @@ export class ServerInviteTransaction
         ctx.logger.debug('sip server INVITE transaction: no ACK before Timer H', { branch: this.branch });
         return;
       case 'reportTransportError':
-        ctx.stats.transportErrors++;
+        this.reportTransportError();
         return;
     }
   }
@@ -142,14 +117,5 @@ export class ServerInviteTransaction
     this.timerI?.cancel();
     this.timerL?.cancel();
     this.timerTrying = this.timerG = this.timerH = this.timerI = this.timerL = undefined;
-  }
-
-  protected forget(): void {
-    this.ctx.forgetServer(this.key);
-  }
-
-  /** Ends the transaction without callbacks (layer shutdown). */
-  cancelTimers(): void {
-    this.finish();
   }
 }
