@@ -48,6 +48,8 @@ export interface OutgoingCallOptions {
    * gets our original description.
    */
   answerOffer?: (offer: Buffer) => Buffer | undefined;
+  /** Called once when the call is over, whatever ended it (the UA stops routing to it later). */
+  onEnded?: () => void;
 }
 
 /** What the call tells its owner; times come from the transport's receive stamps or the clock at send time. */
@@ -405,6 +407,7 @@ export class OutgoingCall {
     this.timeline.endedAtMs = atMs;
     this.ringTimer?.cancel();
     this.resolveHangup?.();
+    this.opts.onEnded?.();
   }
 
   /** In-dialog requests go to the first route or the remote target; names we cannot resolve reuse the INVITE's hop. */

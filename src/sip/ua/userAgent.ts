@@ -130,37 +130,21 @@ export class UserAgent {
     return this.calls.size + this.incoming.size;
   }
 
+  /** Runs `forget` 64·T1 after a call ended (RFC 3261 Timer J/H scale): retransmissions still find it. */
+  private linger(forget: () => void): void {
+    const timer = this.opts.clock.setTimer(this.transactions.timers.t1Ms * 64, () => {
+      this.lingering.delete(timer);
+      forget();
+    });
+    this.lingering.add(timer);
+  }
+
   /** Creates and starts an outgoing call; it is forgotten once it has ended. */
   placeCall(options: PlaceCallOptions, listener: OutgoingCallListener): OutgoingCall {
     const local = this.opts.transport.local;
     const proto = this.opts.transport.protocol;
     const hostPort = formatHostPort(local);
     const transportParam = proto === 'udp' ? '' : `;transport=${proto}`;
-    const forget = (): void => {
-      // Keep routing for a while after the end: the far end may retransmit its BYE or our 2xx.
-      const timer = this.opts.clock.setTimer(this.transactions.timers.t1Ms * 64, () => {
-        this.lingering.delete(timer);
-        this.calls.delete(call.callId);
-      });
-      this.lingering.add(timer);
-    };
-    const wrapped: OutgoingCallListener = {
-      onAnswered: (res, at, ackAt) => listener.onAnswered(res, at, ackAt),
-      onFailed: (f, at) => {
-        forget();
-        listener.onFailed(f, at);
-      },
-      onRemoteBye: (at) => {
-        forget();
-        listener.onRemoteBye(at);
-      },
-      onHungUp: (at, status) => {
-        forget();
-        listener.onHungUp?.(at, status);
-      },
-    };
-    if (listener.onTrying !== undefined) wrapped.onTrying = listener.onTrying.bind(listener);
-    if (listener.onRinging !== undefined) wrapped.onRinging = listener.onRinging.bind(listener);
     const call = new OutgoingCall(
       this.transactions,
       this.opts.clock,
@@ -180,8 +164,10 @@ export class UserAgent {
         ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
         ...(options.answerOffer === undefined ? {} : { answerOffer: options.answerOffer }),
         ...(this.opts.random === undefined ? {} : { random: this.opts.random }),
+        // Keep routing for a while after the end: the far end may retransmit its BYE or our 2xx.
+        onEnded: () => this.linger(() => this.calls.delete(call.callId)),
       },
-      wrapped,
+      listener,
     );
     this.calls.set(call.callId, call);
     call.start();
@@ -242,14 +228,11 @@ export class UserAgent {
       viaSentBy,
       userAgent: this.userAgent,
       ...(random === undefined ? {} : { random }),
-      onEnded: () => {
-        // Keep routing for a while after the end: the caller may retransmit its BYE or ACK.
-        const timer = this.opts.clock.setTimer(this.transactions.timers.t1Ms * 64, () => {
-          this.lingering.delete(timer);
+      // Keep routing for a while after the end: the caller may retransmit its BYE or ACK.
+      onEnded: () =>
+        this.linger(() => {
           if (this.incoming.get(call.callId) === call) this.incoming.delete(call.callId);
-        });
-        this.lingering.add(timer);
-      },
+        }),
     });
     return call;
   }
