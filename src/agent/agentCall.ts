@@ -11,7 +11,7 @@ import type { IncomingCall } from '../sip/ua/incomingCall.js';
 import type { AgentMetrics } from './agentMetrics.js';
 import type { StageRequest, StageResource, StageTiming } from './model/stageResource.js';
 import type { AgentProfile } from './profile/profile.js';
-import type { StageTimes, TruthSink } from './truthLog.js';
+import type { StageTimes, TruthRecord, TruthSink } from './truthLog.js';
 
 /** What every call of one agent shares. */
 export interface AgentCallContext {
@@ -26,20 +26,26 @@ export interface AgentCallContext {
   audio: { greeting: Utterance; replies: Utterance[] };
 }
 
-interface Turn {
-  index: number;
-  callerSpeechStartAtMs: number;
-  callerSpeechEndAtMs: number;
-  endOfUtteranceAtMs: number;
-  sttDoneAtMs: number | null;
-  llmFirstTokenAtMs: number | null;
-  ttsFirstByteAtMs: number | null;
-  firstReplyPacketSentAtMs: number | null;
-  stt: StageTimes | null;
-  llm: StageTimes | null;
-  tts: StageTimes | null;
+type TurnRecord = Extract<TruthRecord, { type: 'turn' }>;
+
+/** A caller turn as it happens: the truth record's times, filled in step by step, plus the live state. */
+interface Turn
+  extends Pick<
+    TurnRecord,
+    | 'index'
+    | 'callerSpeechStartAtMs'
+    | 'callerSpeechEndAtMs'
+    | 'endOfUtteranceAtMs'
+    | 'sttDoneAtMs'
+    | 'llmFirstTokenAtMs'
+    | 'ttsFirstByteAtMs'
+    | 'firstReplyPacketSentAtMs'
+    | 'stt'
+    | 'llm'
+    | 'tts'
+    | 'bargeIn'
+  > {
   reply: Utterance | null;
-  bargeIn: { callerSpeechAtMs: number; replyStoppedAtMs: number } | null;
   pending: StageRequest | null;
   written: boolean;
 }
