@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'AGENT_QUEUE_FULL'
   | 'AGENT_NO_WORKER'
   | 'AUDIO_SYNTH'
-  | 'AUDIO_TRANSCODE';
+  | 'AUDIO_TRANSCODE'
+  | 'MEDIA_DTMF';
 
 export interface VoiceloadErrorOptions {
   hint?: string;

@@ -28,6 +28,13 @@ export {
   type TelephoneEventPayload,
 } from './telephoneEvent.js';
 export { TelephoneEventTracker, type TelephoneEvent } from './telephoneEventTracker.js';
+export {
+  DtmfTickAction,
+  TelephoneEventSender,
+  type DtmfRequest,
+  type TelephoneEventSenderOptions,
+} from './telephoneEventSender.js';
+export { dtmfEventCodes, dtmfKeyOf } from './dtmfDigits.js';
 export { FrameFlag, UtteranceQueue, type AudioSource, type Utterance } from './audioSource.js';
 export { RtpSender, type RtpSenderOptions, type UtteranceSentEvent, type UtteranceStartedEvent } from './rtpSender.js';
 export {
@@ -55,6 +62,7 @@ export {
 export { bindRtpPortPair, closeRtpPortPair, syncIpLookup, type BindPortPairOptions, type UdpPortPair } from './udpPortPair.js';
 export {
   RtpSession,
+  type DtmfSendOptions,
   type RtpFrameHandler,
   type RtpFrameInfo,
   type RtpRemote,

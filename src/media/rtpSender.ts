@@ -1,6 +1,7 @@
 import type { AudioCodec } from './g711.js';
 import { FrameFlag, type AudioSource } from './audioSource.js';
 import { RTP_HEADER_SIZE, RtpHeaderWriter } from './rtpHeaderWriter.js';
+import { TELEPHONE_EVENT_SIZE, writeTelephoneEventInto, type TelephoneEventPayload } from './telephoneEvent.js';
 
 /** Times of one utterance on the wire (all from the session clock, ms). */
 export interface UtteranceSentEvent {
@@ -57,6 +58,13 @@ export class RtpSender {
   /** Per buffer: its payload already holds encoded digital silence (so a silent frame needs no encoding). */
   private readonly holdsSilence: boolean[];
   private nextBuffer = 0;
+  /** Digital silence for ticks whose audio is held back (between DTMF keys). */
+  private readonly silentFrame: Int16Array;
+  /** RFC 4733 event packets (header + one 4-byte report), rotated like the audio buffers. */
+  private readonly eventBuffers: Buffer[];
+  private nextEventBuffer = 0;
+  /** Header writer for the telephone-event payload type; replaced only when that type changes. */
+  private eventHeader: RtpHeaderWriter | undefined;
   private packets = 0;
   private payloadOctets = 0;
   private lastTimestamp: number;
@@ -87,6 +95,8 @@ export class RtpSender {
     const count = Math.max(1, options.packetBuffers ?? 4);
     this.buffers = Array.from({ length: count }, () => Buffer.alloc(this.packetBytes));
     this.holdsSilence = this.buffers.map(() => false);
+    this.silentFrame = new Int16Array(frameSamples);
+    this.eventBuffers = Array.from({ length: count }, () => Buffer.alloc(RTP_HEADER_SIZE + TELEPHONE_EVENT_SIZE));
     this.startedCallback = options.onUtteranceStarted;
     this.sentCallback = options.onUtteranceSent;
   }
@@ -125,6 +135,49 @@ export class RtpSender {
     this.payloadOctets += payloadBytes;
     this.lastTimestamp = ts;
     if (flags !== 0) this.track(flags, nowMs);
+    return buf;
+  }
+
+  /**
+   * A packet of digital silence for tick `tickIndex` that leaves the audio source untouched: while
+   * DTMF keys are sent the caller is not speaking, and a paused utterance resumes where it was.
+   */
+  nextSilencePacket(tickIndex: number): Buffer {
+    const bufferIndex = this.nextBuffer;
+    const buf = this.buffers[bufferIndex]!;
+    this.nextBuffer = (bufferIndex + 1) % this.buffers.length;
+    let payloadBytes = this.packetBytes - RTP_HEADER_SIZE;
+    if (!this.holdsSilence[bufferIndex]) {
+      payloadBytes = this.codec.encodeInto(this.silentFrame, buf, RTP_HEADER_SIZE);
+      this.holdsSilence[bufferIndex] = true;
+    }
+    const ts = (this.initialTimestamp + tickIndex * this.timestampStep) >>> 0;
+    this.header.write(buf, (this.initialSequenceNumber + this.packets) & 0xffff, ts, false);
+    this.packets++;
+    this.payloadOctets += payloadBytes;
+    this.lastTimestamp = ts;
+    return buf;
+  }
+
+  /**
+   * An RFC 4733 event packet in this stream's SSRC and sequence space (§2.1: events and audio of
+   * one source share them): payload type `payloadType`, the RTP timestamp of tick
+   * `eventStartTick` (the event's start, §2.5.1.1), one report. Owned and reused like nextPacket's.
+   */
+  nextTelephoneEventPacket(payloadType: number, eventStartTick: number, marker: boolean, report: TelephoneEventPayload): Buffer {
+    let header = this.eventHeader;
+    if (header === undefined || header.payloadType !== payloadType) {
+      header = new RtpHeaderWriter(payloadType, this.ssrc);
+      this.eventHeader = header;
+    }
+    const buf = this.eventBuffers[this.nextEventBuffer]!;
+    this.nextEventBuffer = (this.nextEventBuffer + 1) % this.eventBuffers.length;
+    const ts = (this.initialTimestamp + eventStartTick * this.timestampStep) >>> 0;
+    header.write(buf, (this.initialSequenceNumber + this.packets) & 0xffff, ts, marker);
+    writeTelephoneEventInto(report, buf, RTP_HEADER_SIZE);
+    this.packets++;
+    this.payloadOctets += TELEPHONE_EVENT_SIZE;
+    this.lastTimestamp = ts;
     return buf;
   }
 

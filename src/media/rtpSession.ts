@@ -14,6 +14,8 @@ import { RtpSender, type UtteranceSentEvent, type UtteranceStartedEvent } from '
 import { RunningSummary } from './runningSummary.js';
 import { TelephoneEventTracker, type TelephoneEvent } from './telephoneEventTracker.js';
 import { bindRtpPortPair, type UdpPortPair } from './udpPortPair.js';
+import { dtmfEventCodes } from './dtmfDigits.js';
+import { DtmfTickAction, TelephoneEventSender } from './telephoneEventSender.js';
 
 export interface RtpSessionOptions {
   clock: Clock;
@@ -45,7 +47,9 @@ export interface RtpSessionOptions {
   scheduler?: MediaScheduler;
   /**
    * Payload type of the negotiated `telephone-event/8000` (RFC 4733), reported through
-   * onTelephoneEvent. Default 101 (the usual dynamic choice); change with setTelephoneEventPayloadType.
+   * onTelephoneEvent. Default 101 (the usual dynamic choice) for receiving; sendDtmf uses only a
+   * type given here or through setTelephoneEventPayloadType (never the default: a peer that did
+   * not negotiate events must not get them).
    */
   telephoneEventPayloadType?: number;
   /**
@@ -56,6 +60,16 @@ export interface RtpSessionOptions {
    * Default false.
    */
   connectedSend?: boolean;
+}
+
+/** How {@link RtpSession.sendDtmf} presses keys (RFC 4733 §2.5). */
+export interface DtmfSendOptions {
+  /** Tone duration of each key, ms (> 0, at most 65535 RTP timestamp units: 8191 ms at 8 kHz). */
+  durationMs: number;
+  /** Silence between one key's tone end and the next key's start, ms (≥ 0). */
+  gapMs: number;
+  /** Power level in −dBm0, 0–63 (§2.3.4). Default 10. */
+  volume?: number;
 }
 
 export interface RtpRemote {
@@ -85,6 +99,8 @@ export interface RtpSessionStats {
   sentPackets: number;
   sentPayloadBytes: number;
   /** Every valid RTP packet received, all payload types. */
+  /** Of sentPackets: RFC 4733 event packets (sendDtmf), end repeats included. */
+  sentTelephoneEventPackets: number;
   receivedPackets: number;
   receivedPayloadBytes: number;
   lossPct: number;
@@ -141,6 +157,12 @@ export class RtpSession {
   private scheduledSkipped = 0;
   private lastRtpArrivalMs: number | undefined;
   private telephoneEventPt: number | undefined;
+  /** The telephone-event payload type sendDtmf may use: set explicitly only (see the option). */
+  private telephoneEventSendPt: number | undefined;
+  /** Payload type of the key presses being sent (fixed when sendDtmf was called). */
+  private dtmfPt = 0;
+  private readonly dtmf: TelephoneEventSender;
+  private dtmfPackets = 0;
   private readonly connectedSend: boolean;
   private rtpConnected = false;
   private readonly telephoneEvents = new TelephoneEventTracker();
@@ -201,6 +223,8 @@ export class RtpSession {
     }
     this.tickTarget = { mediaTick: (tick, scheduledAtMs, nowMs, caughtUp) => this.scheduledTick(tick, scheduledAtMs, nowMs, caughtUp) };
     this.telephoneEventPt = options.telephoneEventPayloadType ?? 101;
+    this.telephoneEventSendPt = options.telephoneEventPayloadType;
+    this.dtmf = new TelephoneEventSender({ timestampStep: this.sender.timestampStep });
     this.connectedSend = options.connectedSend ?? false;
     this.pacer = new Pacer({
       clock: this.clock,
@@ -264,12 +288,62 @@ export class RtpSession {
     this.telephoneEventHandler = cb;
   }
 
-  /** The negotiated telephone-event payload type (from the SDP); undefined: report none. */
+  /**
+   * The negotiated telephone-event payload type (from the SDP); undefined: none was negotiated,
+   * so received events are not reported and sendDtmf refuses.
+   */
   setTelephoneEventPayloadType(pt: number | undefined): void {
     if (pt !== undefined && (!Number.isInteger(pt) || pt < 0 || pt > 127)) {
       throw new VoiceloadError('INTERNAL', `RTP payload type out of range: ${pt}`);
     }
     this.telephoneEventPt = pt;
+    this.telephoneEventSendPt = pt;
+  }
+
+  /**
+   * Presses `digits` (0-9, *, #, A-D) as RFC 4733 events on this stream, one event per key (see
+   * TelephoneEventSender for the packets), starting at the next media tick. While keys are being
+   * sent, including the gaps between them, no audio is sent: a playing utterance pauses and resumes
+   * after the last key, and the audio timestamps continue on the media clock. Calls made while keys
+   * are being sent queue behind them. Resolves once the last key's final end report was sent;
+   * rejects (MEDIA_DTMF) if the session closes first. Throws at once (MEDIA_DTMF) when no
+   * telephone-event payload type was negotiated, or (CONFIG) for bad keys or options.
+   */
+  sendDtmf(digits: string, opts: DtmfSendOptions): Promise<void> {
+    if (this.state === 'closed') throw new VoiceloadError('MEDIA_DTMF', 'sendDtmf() on a closed RTP session');
+    const pt = this.telephoneEventSendPt;
+    if (pt === undefined) {
+      throw new VoiceloadError('MEDIA_DTMF', 'cannot send DTMF: no telephone-event payload type was negotiated (RFC 4733)', {
+        hint: 'the far end must accept telephone-event/8000 in its SDP answer; voiceload does not send in-band DTMF tones',
+      });
+    }
+    const events = dtmfEventCodes(digits);
+    const rate = this.codec.clockRate;
+    const durationTs = Math.round((opts.durationMs * rate) / 1000);
+    const gapTs = Math.round((opts.gapMs * rate) / 1000);
+    const volume = opts.volume ?? 10;
+    const maxMs = Math.floor((0xffff * 1000) / rate);
+    if (!Number.isFinite(opts.durationMs) || durationTs < 1 || durationTs > 0xffff) {
+      throw new VoiceloadError('CONFIG', `DTMF duration must be more than 0 and at most ${maxMs} ms, got ${opts.durationMs}`, {
+        hint: 'RFC 4733 carries a key press duration in a 16-bit field; typical presses last 50-200 ms',
+      });
+    }
+    if (!Number.isFinite(opts.gapMs) || gapTs < 0) {
+      throw new VoiceloadError('CONFIG', `DTMF gap must be a finite number of ms ≥ 0, got ${opts.gapMs}`);
+    }
+    if (!Number.isInteger(volume) || volume < 0 || volume > 63) {
+      throw new VoiceloadError('CONFIG', `DTMF volume must be an integer 0-63 (−dBm0), got ${volume}`);
+    }
+    if (events.length === 0) return Promise.resolve();
+    this.dtmfPt = pt;
+    return new Promise<void>((resolve, reject) => {
+      this.dtmf.enqueue({ events, durationTs, gapTs, volume, done: resolve, fail: reject });
+    });
+  }
+
+  /** True while key presses are being sent or queued (audio is held back). */
+  get sendingDtmf(): boolean {
+    return !this.dtmf.idle;
   }
 
   /**
@@ -323,6 +397,7 @@ export class RtpSession {
     return {
       sentPackets: this.sender.packetsSent,
       sentPayloadBytes: this.sender.octetsSent,
+      sentTelephoneEventPackets: this.dtmfPackets,
       receivedPackets: rx.packets,
       receivedPayloadBytes: rx.payloadBytes,
       lossPct: rx.lossPct,
@@ -353,6 +428,7 @@ export class RtpSession {
     this.membership = undefined;
     this.rtcpTimer?.cancel();
     this.rtcpTimer = undefined;
+    if (!this.dtmf.idle) this.dtmf.cancelAll(new VoiceloadError('MEDIA_DTMF', 'the RTP session closed before the DTMF keys were sent'));
     if (wasStarted && this.sendByeOnClose) this.sendRtcp(true);
     await Promise.all([closeSocket(this.rtpSocket), closeSocket(this.rtcpSocket)]);
   }
@@ -366,12 +442,22 @@ export class RtpSession {
   }
 
   private sendTick(index: number, nowMs: number): void {
-    const packet = this.sender.nextPacket(index, nowMs);
+    const dtmf = this.dtmf;
+    const action = dtmf.idle ? DtmfTickAction.Audio : dtmf.tick(index);
+    let packet: Buffer;
+    if (action === DtmfTickAction.Audio) packet = this.sender.nextPacket(index, nowMs);
+    else if (action === DtmfTickAction.Silence) packet = this.sender.nextSilencePacket(index);
+    else {
+      packet = this.sender.nextTelephoneEventPacket(this.dtmfPt, dtmf.eventStartTick, dtmf.marker, dtmf.report);
+      this.dtmfPackets++;
+    }
     const remote = this.remote;
-    if (remote === undefined) return;
-    // (buffer, port, address) form: no offset/length, so Node does not slice a new view.
-    if (this.rtpConnected) this.rtpSocket.send(packet);
-    else this.rtpSocket.send(packet, remote.port, remote.host);
+    if (remote !== undefined) {
+      // (buffer, port, address) form: no offset/length, so Node does not slice a new view.
+      if (this.rtpConnected) this.rtpSocket.send(packet);
+      else this.rtpSocket.send(packet, remote.port, remote.host);
+    }
+    if (action === DtmfTickAction.Event) dtmf.afterSend();
   }
 
   private onRtpDatagram(msg: Buffer): void {
