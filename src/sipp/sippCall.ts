@@ -367,7 +367,7 @@ export class SippCall {
       this.ctx.warnOnce(
         'unmentioned-provisional',
         `scenario line ${line}: the UAS sent ${describeMessage(m)} before ${what}; SIPp would fail the call with 'unexpected message'; ` +
-          `add <recv response="${m.status}" optional="true"/> (and one for each other provisional, e.g. 100 and 180) before it, or run with --strict to fail such calls as SIPp does`,
+          `add an optional <recv> for each provisional before it (e.g. <recv response="100" optional="true"/> and <recv response="180" optional="true"/>), or run with --strict to fail such calls as SIPp does`,
       );
       return;
     }
