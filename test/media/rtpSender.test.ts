@@ -4,6 +4,7 @@ import { codecFor } from '../../src/media/g711.js';
 import { UtteranceQueue, type Utterance } from '../../src/media/audioSource.js';
 import { parseRtpHeader } from '../../src/media/rtpHeaderWriter.js';
 import { RtpSender, type UtteranceSentEvent, type UtteranceStartedEvent } from '../../src/media/rtpSender.js';
+import { parseTelephoneEvent } from '../../src/media/telephoneEvent.js';
 
 /** An rng that returns the given values in order (then 0). */
 function scripted(...values: number[]): () => number {
@@ -169,4 +170,32 @@ test('silence reuses its encoding: an utterance of zeros is still encoded and fl
   for (const p of packets) assert.deepEqual(p.subarray(12), silence);
   assert.equal(parseRtpHeader(packets[5]!).marker, true);
   assert.equal(source.frameIsSilence, true, 'after the utterance: silence');
+});
+
+test('silence and RFC 4733 event packets share the sequence; silence leaves the source alone; event timestamp is its start tick', () => {
+  const { codec, source, sender, run, packets } = setup();
+  const pcm = ramp(320);
+  source.enqueue({ id: 'u', pcm, speechEndSample: 320 });
+  run(1); // tick 0: frame 0
+  const ev = { event: 11, end: false, volume: 7, durationTs: 160 };
+  const e1 = Buffer.from(sender.nextTelephoneEventPacket(101, 1, true, ev)); // tick 1
+  const s2 = Buffer.from(sender.nextSilencePacket(2)); // tick 2
+  const base = parseRtpHeader(packets[0]!);
+  const h1 = parseRtpHeader(e1);
+  const h2 = parseRtpHeader(s2);
+  assert.equal(h1.sequenceNumber, (base.sequenceNumber + 1) & 0xffff);
+  assert.equal(h2.sequenceNumber, (base.sequenceNumber + 2) & 0xffff);
+  assert.deepEqual([h1.payloadType, h1.marker, h1.ssrc, h1.timestamp], [101, true, base.ssrc, (base.timestamp + 160) >>> 0]);
+  assert.deepEqual(parseTelephoneEvent(e1, h1.payloadOffset, h1.payloadLength), ev);
+  assert.deepEqual([h2.payloadType, h2.marker, h2.timestamp], [codec.payloadType, false, (base.timestamp + 320) >>> 0]);
+  const silent = Buffer.alloc(160);
+  codec.encodeInto(new Int16Array(160), silent, 0);
+  assert.deepEqual(s2.subarray(12), silent);
+  // The utterance's second frame comes next, at tick 3.
+  const p3 = Buffer.from(sender.nextPacket(3, 0));
+  const frame1 = Buffer.alloc(160);
+  codec.encodeInto(pcm.subarray(160, 320), frame1, 0);
+  assert.deepEqual(p3.subarray(12), frame1);
+  assert.equal(sender.packetsSent, 4);
+  assert.equal(sender.octetsSent, 160 * 3 + 4, 'the event payload counts in the SR octet count');
 });
