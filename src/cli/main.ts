@@ -13,6 +13,8 @@ import { ExitCode } from './exitCodes.js';
 import { formatCallEvent } from './formatCallEvent.js';
 import { registerFixturesCommand } from './fixturesCommand.js';
 import { registerValidateCommand } from './validateCommand.js';
+import { registerRunCommand } from './runCommand.js';
+import { normalizeSippArgs } from './runOptions.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -141,7 +143,8 @@ program
     process.on('SIGTERM', stop);
   });
 
+registerRunCommand(program, version, fail);
 registerValidateCommand(program);
 registerFixturesCommand(program);
 
-program.parseAsync(process.argv).catch(fail);
+program.parseAsync(normalizeSippArgs(process.argv)).catch(fail);

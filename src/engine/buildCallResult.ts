@@ -1,16 +1,24 @@
-import type { Utterance } from '../audio/index.js';
+import type { TurnStep } from './callPlan.js';
 import type { RtpSessionStats } from '../media/rtpSession.js';
 import type { OutgoingCallTimeline } from '../sip/ua/outgoingCall.js';
 import type { CallResult, FailureReason, RtpSummary, TurnResult } from './callResult.js';
 
 /** One caller turn as the runner tracks it (times from the call's clock, null until they happen). */
 export interface TurnState {
-  file: string;
-  utterance: Utterance;
+  step: TurnStep;
+  /** Index of the step in the call's plan. */
+  stepIndex: number;
+  /** Index of the turn among the call's turns. */
+  index: number;
+  speechStartSentAtMs: number | null;
   speechEndSentAtMs: number | null;
   onsetAtMs: number | null;
   offsetAtMs: number | null;
   played: boolean;
+  /** barge_in: the reply it talks over (the greeting or a turn's index)… */
+  interrupts?: number | 'greeting';
+  /** …and when that reply's speech ended. */
+  interruptedReplyEndAtMs: number | null;
 }
 
 /** Everything the runner observed during one call: the input of {@link buildCallResult}. */
@@ -23,6 +31,8 @@ export interface CallObservations {
   media?: RtpSessionStats;
   codec: 'PCMU' | 'PCMA' | null;
   failure?: { reason: FailureReason; text: string };
+  failedStep?: { index: number; kind: string; line?: number; col?: number };
+  stepsCompleted: number;
   endedBy: 'local' | 'remote' | null;
   firstRtpAtMs?: number;
   greetingOnsetAtMs: number | null;
@@ -48,14 +58,23 @@ export function buildCallResult(o: CallObservations): CallResult {
   const since = (at: number | undefined, from: number | undefined): number | null =>
     at === undefined || from === undefined ? null : round(at - from);
   const answered = t.answeredAtMs;
-  const turns: TurnResult[] = o.turns.map((turn, index) => ({
-    index,
-    utterance: turn.file,
-    speechEndSentAtMs: turn.speechEndSentAtMs === null ? null : round(turn.speechEndSentAtMs),
-    ttfaMs: turn.onsetAtMs !== null && turn.speechEndSentAtMs !== null ? round(turn.onsetAtMs - turn.speechEndSentAtMs) : null,
-    agentReplyMs: turn.onsetAtMs !== null && turn.offsetAtMs !== null ? round(turn.offsetAtMs - turn.onsetAtMs) : null,
-    outcome: !turn.played ? 'not_played' : turn.onsetAtMs !== null ? 'replied' : 'no_reply',
-  }));
+  const turns: TurnResult[] = o.turns.map((turn) => {
+    const expectsReply = turn.step.kind === 'barge_in' || turn.step.expectReply;
+    const start = turn.speechStartSentAtMs;
+    const stoppedAt = turn.interruptedReplyEndAtMs;
+    return {
+      index: turn.index,
+      step: turn.stepIndex,
+      kind: turn.step.kind,
+      utterance: turn.step.utterance.label,
+      speechStartSentAtMs: start === null ? null : round(start),
+      speechEndSentAtMs: turn.speechEndSentAtMs === null ? null : round(turn.speechEndSentAtMs),
+      ttfaMs: turn.onsetAtMs !== null && turn.speechEndSentAtMs !== null ? round(turn.onsetAtMs - turn.speechEndSentAtMs) : null,
+      agentReplyMs: turn.onsetAtMs !== null && turn.offsetAtMs !== null ? round(turn.offsetAtMs - turn.onsetAtMs) : null,
+      bargeInStopMs: turn.step.kind === 'barge_in' && start !== null && stoppedAt !== null && stoppedAt >= start ? round(stoppedAt - start) : null,
+      outcome: !turn.played ? 'not_played' : !expectsReply ? 'said' : turn.onsetAtMs !== null ? 'replied' : 'no_reply',
+    };
+  });
   const m = o.media;
   const rtp: RtpSummary =
     m === undefined
@@ -82,6 +101,8 @@ export function buildCallResult(o: CallObservations): CallResult {
     greetingTtfaMs: o.greetingOnsetAtMs === null ? null : since(o.greetingOnsetAtMs, answered),
     greetingMs: o.greetingOnsetAtMs === null || o.greetingOffsetAtMs === null ? null : round(o.greetingOffsetAtMs - o.greetingOnsetAtMs),
     turns,
+    stepsCompleted: o.stepsCompleted,
+    ...(o.failedStep === undefined ? {} : { failedStep: o.failedStep }),
     rtp,
     codec: o.codec,
     authChallenges: o.sip?.authChallenges ?? 0,

@@ -11,6 +11,10 @@ export type FailureReason =
   | 'no_greeting'
   | 'no_reply'
   | 'remote_hangup_early'
+  /** A `wait_hangup` step timed out: the agent did not end the call. */
+  | 'no_remote_hangup'
+  /** A `dtmf` step could not be sent (no telephone-event negotiated). */
+  | 'dtmf_failed'
   | 'aborted';
 
 /** Monotonic clock readings (ms) of the call's events; absent when the event did not happen. */
@@ -31,15 +35,26 @@ export interface CallTimeline {
 
 export interface TurnResult {
   index: number;
-  /** File the caller said in this turn. */
+  /** The step that said it: 0-based index into the call's steps, and its kind. */
+  step: number;
+  kind: 'say' | 'barge_in';
+  /** What the caller said in this turn: the file, or the synthesised text. */
   utterance: string;
+  /** Send time of the packet carrying the first speech sample of the caller's utterance. */
+  speechStartSentAtMs: number | null;
   /** Send time of the packet carrying the last speech sample of the caller's utterance. */
   speechEndSentAtMs: number | null;
   /** End of the caller's speech → onset of the agent's reply; null when no reply started. */
   ttfaMs: number | null;
   /** Onset → end of the agent's reply (end = silence for replyEndSilenceMs). */
   agentReplyMs: number | null;
-  outcome: 'replied' | 'no_reply' | 'not_played';
+  /**
+   * barge_in turns: the caller starts speaking over the agent → the agent's speech stops (METRICS.md);
+   * null when the reply it interrupts had already ended, and for say turns.
+   */
+  bargeInStopMs: number | null;
+  /** `said`: an utterance with `expect_reply: false`, said and not timed. */
+  outcome: 'replied' | 'no_reply' | 'not_played' | 'said';
 }
 
 export interface RtpSummary {
@@ -70,6 +85,10 @@ export interface CallResult {
   /** Onset → end of the greeting. */
   greetingMs: number | null;
   turns: TurnResult[];
+  /** Steps of the scenario (or of `voiceload call`'s plan) that finished. */
+  stepsCompleted: number;
+  /** The step that was running when the call failed; line and column when it came from a scenario file. */
+  failedStep?: { index: number; kind: string; line?: number; col?: number };
   rtp: RtpSummary;
   codec: 'PCMU' | 'PCMA' | null;
   authChallenges: number;

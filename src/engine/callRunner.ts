@@ -7,37 +7,61 @@ import { buildAnswer, buildOffer, parseAnswer, type NegotiatedAudio } from '../s
 import type { SipEndpoint } from '../sip/transport/index.js';
 import type { InviteFailure, OutgoingCall } from '../sip/ua/outgoingCall.js';
 import type { UserAgent } from '../sip/ua/userAgent.js';
-import type { CallConfig } from './callConfig.js';
+import type { CallSetup } from './callConfig.js';
 import type { CallEventListener } from './callEvents.js';
+import { stepNeedsAgent, type PlannedStep } from './callPlan.js';
 import { buildCallResult, type TurnState } from './buildCallResult.js';
 import type { CallResult, FailureReason } from './callResult.js';
 import type { RunCallOptions } from './runCall.js';
 
-type Phase = 'setup' | 'greeting' | 'greeting_speech' | 'playing' | 'waiting_reply' | 'reply_speech' | 'hanging_up' | 'done';
+type Phase = 'setup' | 'running' | 'hanging_up' | 'done';
+
+/** What the current step waits for. */
+type Waiting =
+  | 'nothing'
+  | 'greeting_onset'
+  | 'greeting_end'
+  | 'barge_delay'
+  | 'utterance'
+  | 'reply_onset'
+  | 'reply_end'
+  | 'silence'
+  | 'dtmf'
+  | 'remote_hangup';
 
 /** How often the runner checks for silence when the far end stops sending RTP altogether. */
 const IDLE_CHECK_MS = 50;
+/** One RTP packet of G.711 audio. */
+const FRAME_MS = 20;
+const SAMPLES_PER_MS = 8;
 
 /**
- * The conversation of one call, as a small state machine over SIP and media events: wait for the
- * greeting, say each utterance, time each reply, hang up. It never throws: every ending, including
- * an abort, becomes the CallResult of {@link CallRunner.run}.
+ * One call, as a small state machine over SIP and media events executing a plan of steps: wait for
+ * the greeting, say utterances and time each reply, barge in, pause, press keys, hang up or wait for
+ * the agent to. It never throws: every ending, including an abort, becomes the CallResult of
+ * {@link CallRunner.run}.
  */
 export class CallRunner {
   private readonly clock: Clock;
   private readonly detector: SpeechDetector;
   private phase: Phase = 'setup';
+  private waiting: Waiting = 'nothing';
   private readonly sdpSessionId = Math.floor(Date.now() / 1000);
   /** Created from the bound ports once the answer names the codec. */
   media: RtpSession | undefined;
   private call: OutgoingCall | undefined;
   private negotiated: NegotiatedAudio | undefined;
   private failure: { reason: FailureReason; text: string } | undefined;
+  private failedStep: number | undefined;
   private endedBy: 'local' | 'remote' | null = null;
   private firstRtpAtMs: number | undefined;
   private greetingOnsetAtMs: number | null = null;
   private greetingOffsetAtMs: number | null = null;
-  private turnIndex = -1;
+  private stepIndex = -1;
+  private stepsCompleted = 0;
+  private readonly turns: TurnState[];
+  /** Turn of each step (undefined for steps that say nothing). */
+  private readonly turnOfStep: (TurnState | undefined)[];
   private phaseTimer: TimerHandle | undefined;
   private mediaTimer: TimerHandle | undefined;
   private idleTimer: TimerHandle | undefined;
@@ -48,15 +72,34 @@ export class CallRunner {
   });
 
   constructor(
-    private readonly config: CallConfig,
+    private readonly setup: CallSetup,
+    private readonly steps: readonly PlannedStep[],
     private readonly options: RunCallOptions,
-    private readonly turns: TurnState[],
     private readonly ua: UserAgent,
     private readonly ports: UdpPortPair,
     private readonly dest: SipEndpoint,
   ) {
     this.clock = options.clock;
-    this.detector = new SpeechDetector({ sampleRate: 8000, minSpeechMs: config.minSpeechMs, endSilenceMs: config.replyEndSilenceMs });
+    this.detector = new SpeechDetector({ sampleRate: 8000, minSpeechMs: setup.minSpeechMs, endSilenceMs: setup.replyEndSilenceMs });
+    this.turns = [];
+    this.turnOfStep = steps.map((step, stepIndex) => {
+      if (step.kind !== 'say' && step.kind !== 'barge_in') return undefined;
+      const prev = steps[stepIndex - 1];
+      const turn: TurnState = {
+        step,
+        stepIndex,
+        index: this.turns.length,
+        speechStartSentAtMs: null,
+        speechEndSentAtMs: null,
+        onsetAtMs: null,
+        offsetAtMs: null,
+        played: false,
+        interruptedReplyEndAtMs: null,
+        ...(step.kind === 'barge_in' ? { interrupts: prev?.kind === 'wait_greeting' ? 'greeting' : this.turns.length - 1 } : {}),
+      };
+      this.turns.push(turn);
+      return turn;
+    });
   }
 
   async run(): Promise<CallResult> {
@@ -74,7 +117,7 @@ export class CallRunner {
   }
 
   private start(): void {
-    const c = this.config;
+    const c = this.setup;
     const sdp = buildOffer({
       sessionId: this.sdpSessionId,
       sessionVersion: this.sdpVersion,
@@ -85,7 +128,6 @@ export class CallRunner {
       telephoneEvent: c.telephoneEvent,
       ptimeMs: 20,
     });
-    this.phase = 'setup';
     this.call = this.ua.placeCall(
       {
         target: c.target,
@@ -95,6 +137,7 @@ export class CallRunner {
         extraHeaders: c.headers,
         ringTimeoutMs: c.ringTimeoutMs,
         answerOffer: (offer) => this.answerReInvite(offer),
+        ...(c.callId === undefined ? {} : { callId: c.callId }),
         ...(c.auth === undefined ? {} : { credentials: c.auth }),
       },
       {
@@ -112,7 +155,7 @@ export class CallRunner {
   private onAnswered(body: Buffer, atMs: number): void {
     if (this.phase !== 'setup') return;
     try {
-      this.negotiated = parseAnswer(body.toString('utf8'), this.config.codecs);
+      this.negotiated = parseAnswer(body.toString('utf8'), this.setup.codecs);
     } catch (e) {
       this.fail('sdp_mismatch', `the answer's SDP is unusable: ${e instanceof Error ? e.message : String(e)}`);
       return;
@@ -124,7 +167,9 @@ export class CallRunner {
       ...(this.options.logger === undefined ? {} : { logger: this.options.logger }),
     });
     this.media = media;
+    media.setTelephoneEventPayloadType(n.telephoneEventPayloadType);
     media.onFrame((pcm, arrivalMs) => this.onAgentFrame(pcm, arrivalMs));
+    media.onUtteranceStarted((ev) => this.onUtteranceStarted(ev.id, ev.startedAtMs));
     media.onUtteranceSent((ev) => this.onUtteranceSent(ev.id, ev.speechEndSentAtMs));
     try {
       media.setRemote({ host: n.connectionHost, port: n.audioPort, ...(n.rtcpPort === undefined ? {} : { rtcpPort: n.rtcpPort }) });
@@ -133,18 +178,11 @@ export class CallRunner {
       return;
     }
     media.start();
+    this.phase = 'running';
     this.emit({ type: 'answered', atMs, codec: n.codec.name });
     this.idleTimer = this.clock.setTimer(IDLE_CHECK_MS, () => this.checkIdle());
-    this.mediaTimer = this.clock.setTimer(this.config.mediaTimeoutMs, () => this.checkMediaTimeout());
-    if (this.config.expectGreeting) {
-      this.phase = 'greeting';
-      this.setPhaseTimer(this.config.greetingTimeoutMs, () => {
-        if (this.receivedPackets() === 0) this.fail('media_timeout', `no RTP from the agent within ${this.config.greetingTimeoutMs} ms of the answer`);
-        else this.fail('no_greeting', `the agent did not start speaking within ${this.config.greetingTimeoutMs} ms of the answer`);
-      });
-    } else {
-      this.nextTurn();
-    }
+    this.mediaTimer = this.clock.setTimer(this.setup.mediaTimeoutMs, () => this.checkMediaTimeout());
+    this.nextStep();
   }
 
   /** A re-INVITE's offer: answer with the codec already in use, and follow the far end if its media moved. */
@@ -154,11 +192,11 @@ export class CallRunner {
     try {
       const answer = buildAnswer(offer.toString('utf8'), {
         codecs: [codec],
-        connectionHost: this.config.localHost,
+        connectionHost: this.setup.localHost,
         audioPort: this.ports.rtpPort,
         sessionId: this.sdpSessionId,
         sessionVersion: ++this.sdpVersion,
-        telephoneEvent: this.config.telephoneEvent,
+        telephoneEvent: this.setup.telephoneEvent,
       });
       const n = answer.negotiated;
       // c=0.0.0.0 is RFC 2543 hold: keep sending where we were.
@@ -170,20 +208,114 @@ export class CallRunner {
     }
   }
 
-  /** The one timer of the current phase (greeting, reply or think-time wait); setting it replaces the last. */
+  // ---- steps ---------------------------------------------------------------------------------
+
+  private nextStep(): void {
+    if (this.phase !== 'running') return;
+    this.phaseTimer?.cancel();
+    if (this.stepIndex >= 0) this.stepsCompleted = this.stepIndex + 1;
+    this.stepIndex++;
+    const step = this.steps[this.stepIndex];
+    if (step === undefined) {
+      this.hangUp();
+      return;
+    }
+    switch (step.kind) {
+      case 'wait_greeting':
+        this.waiting = 'greeting_onset';
+        this.setPhaseTimer(step.timeoutMs, () => {
+          if (this.receivedPackets() === 0) this.fail('media_timeout', `no RTP from the agent within ${step.timeoutMs} ms of the answer`);
+          else this.fail('no_greeting', `the agent did not start speaking within ${step.timeoutMs} ms of the answer`);
+        });
+        return;
+      case 'say':
+        this.detector.reset();
+        this.play(this.stepIndex);
+        return;
+      case 'barge_in': {
+        const target = this.interruptedOnsetAtMs(this.stepIndex);
+        const delayMs = target === null ? 0 : target + step.afterMs - this.clock.nowMs();
+        this.waiting = 'barge_delay';
+        const index = this.stepIndex;
+        this.setPhaseTimer(Math.max(0, delayMs), () => this.play(index));
+        return;
+      }
+      case 'silence':
+        this.waiting = 'silence';
+        if (step.durationMs <= 0) this.nextStep();
+        else this.setPhaseTimer(step.durationMs, () => this.nextStep());
+        return;
+      case 'dtmf':
+        this.sendDtmf(step.digits, step.durationMs, step.gapMs);
+        return;
+      case 'hangup':
+        this.stepsCompleted = this.stepIndex + 1;
+        this.hangUp();
+        return;
+      case 'wait_hangup':
+        this.waiting = 'remote_hangup';
+        this.setPhaseTimer(step.timeoutMs, () => this.fail('no_remote_hangup', `the agent did not hang up within ${step.timeoutMs} ms`));
+        return;
+    }
+  }
+
+  /** The onset of the reply a barge-in interrupts (the greeting or the previous turn's reply). */
+  private interruptedOnsetAtMs(stepIndex: number): number | null {
+    const turn = this.turnOfStep[stepIndex];
+    if (turn?.interrupts === undefined) return null;
+    if (turn.interrupts === 'greeting') return this.greetingOnsetAtMs;
+    return this.turns[turn.interrupts]?.onsetAtMs ?? null;
+  }
+
+  private play(stepIndex: number): void {
+    const turn = this.turnOfStep[stepIndex];
+    if (turn === undefined || this.phase !== 'running') return;
+    turn.played = true;
+    this.waiting = 'utterance';
+    const audio = turn.step.utterance.audio;
+    this.media?.queueUtterance({ id: String(turn.index), pcm: audio.pcm8k, speechEndSample: audio.speechEndSample });
+  }
+
+  private sendDtmf(digits: string, durationMs: number, gapMs: number): void {
+    const media = this.media;
+    if (media === undefined) return;
+    this.waiting = 'dtmf';
+    const index = this.stepIndex;
+    media.sendDtmf(digits, { durationMs, gapMs }).then(
+      () => {
+        if (this.stepIndex === index && this.waiting === 'dtmf') this.nextStep();
+      },
+      (e: unknown) => this.fail('dtmf_failed', `could not send DTMF "${digits}": ${e instanceof Error ? e.message : String(e)}`),
+    );
+  }
+
+  /** The one timer of the current step; setting it replaces the last. */
   private setPhaseTimer(ms: number, fn: () => void): void {
     this.phaseTimer?.cancel();
     this.phaseTimer = this.clock.setTimer(ms, fn);
   }
+
+  private currentTurn(): TurnState | undefined {
+    return this.turnOfStep[this.stepIndex];
+  }
+
+  /** After a reply began: a barge-in next interrupts it now; otherwise the reply is heard to its end. */
+  private afterReplyOnset(): void {
+    this.phaseTimer?.cancel();
+    if (this.steps[this.stepIndex + 1]?.kind === 'barge_in') this.nextStep();
+    else this.waiting = this.waiting === 'greeting_onset' ? 'greeting_end' : 'reply_end';
+  }
+
+  // ---- media ---------------------------------------------------------------------------------
 
   private receivedPackets(): number {
     return this.media?.stats().receivedPackets ?? 0;
   }
 
   private checkMediaTimeout(): void {
-    if (this.phase === 'done' || this.phase === 'hanging_up') return;
+    if (this.phase !== 'running') return;
     if (this.receivedPackets() === 0) {
-      this.fail('media_timeout', `no RTP from the agent within ${this.config.mediaTimeoutMs} ms of the answer`);
+      this.fail('media_timeout', `no RTP from the agent within ${this.setup.mediaTimeoutMs} ms of the answer`);
     }
   }
 
@@ -195,7 +327,7 @@ export class CallRunner {
 
   /** When the far end stops sending RTP, its silence must still end an utterance. */
   private checkIdle(): void {
-    if (this.phase === 'done' || this.phase === 'hanging_up') return;
+    if (this.phase !== 'running') return;
     this.handleSpeech(this.detector.idle(this.clock.nowMs()));
     this.idleTimer = this.clock.setTimer(IDLE_CHECK_MS, () => this.checkIdle());
   }
@@ -207,82 +339,82 @@ export class CallRunner {
   }
 
   private onAgentOnset(atMs: number): void {
-    switch (this.phase) {
-      case 'greeting':
-        this.greetingOnsetAtMs = atMs;
-        this.phase = 'greeting_speech';
-        this.phaseTimer?.cancel();
-        this.emit({ type: 'agent_speech_start', atMs, turn: 'greeting' });
-        return;
-      case 'playing':
-      case 'waiting_reply': {
-        const turn = this.turns[this.turnIndex];
-        if (turn === undefined || turn.onsetAtMs !== null) return;
-        turn.onsetAtMs = atMs;
-        if (this.phase === 'waiting_reply') {
-          this.phase = 'reply_speech';
-          this.phaseTimer?.cancel();
-        }
-        this.emit({ type: 'agent_speech_start', atMs, turn: this.turnIndex });
-        return;
-      }
-      default:
-        return;
+    if (this.phase !== 'running') return;
+    if (this.waiting === 'greeting_onset') {
+      this.greetingOnsetAtMs = atMs;
+      this.emit({ type: 'agent_speech_start', atMs, turn: 'greeting' });
+      this.afterReplyOnset();
+      return;
     }
+    // Speech counts as the reply of the turn being played or awaited; elsewhere (think time,
+    // keypad, after an utterance that expects no reply) it answers nothing the caller asked.
+    const turn = this.currentTurn();
+    if (turn === undefined || !turn.played || turn.onsetAtMs !== null) return;
+    if (turn.step.kind === 'say' && !turn.step.expectReply) return;
+    turn.onsetAtMs = atMs;
+    this.emit({ type: 'agent_speech_start', atMs, turn: turn.index });
+    if (this.waiting === 'reply_onset') this.afterReplyOnset();
   }
 
   private onAgentOffset(atMs: number): void {
-    if (this.phase === 'greeting_speech') {
+    if (this.phase !== 'running') return;
+    if (this.greetingOnsetAtMs !== null && this.greetingOffsetAtMs === null) {
       this.greetingOffsetAtMs = atMs;
       this.emit({ type: 'agent_speech_end', atMs, turn: 'greeting' });
-      this.afterThinkTime(() => this.nextTurn());
+      this.noteInterruptedEnd('greeting', atMs);
+      if (this.waiting === 'greeting_end') this.nextStep();
       return;
     }
-    const turn = this.turns[this.turnIndex];
-    if (turn === undefined || turn.onsetAtMs === null || turn.offsetAtMs !== null) return;
-    if (this.phase !== 'reply_speech' && this.phase !== 'playing') return;
+    const turn = this.turns.find((t) => t.onsetAtMs !== null && t.offsetAtMs === null);
+    if (turn === undefined) return;
     turn.offsetAtMs = atMs;
-    this.emit({ type: 'agent_speech_end', atMs, turn: this.turnIndex });
-    if (this.phase === 'reply_speech') this.afterThinkTime(() => this.nextTurn());
+    this.emit({ type: 'agent_speech_end', atMs, turn: turn.index });
+    this.noteInterruptedEnd(turn.index, atMs);
+    if (turn.stepIndex === this.stepIndex && this.waiting === 'reply_end') this.nextStep();
   }
 
-  private afterThinkTime(fn: () => void): void {
-    this.phase = 'playing';
-    if (this.config.thinkTimeMs <= 0) fn();
-    else this.setPhaseTimer(this.config.thinkTimeMs, fn);
-  }
-
-  private nextTurn(): void {
-    this.turnIndex++;
-    const turn = this.turns[this.turnIndex];
-    if (turn === undefined) {
-      this.hangUp();
-      return;
+  /** The end of a reply that a barge-in talked over: barge_in_stop_ms when it came after the caller started. */
+  private noteInterruptedEnd(reply: number | 'greeting', atMs: number): void {
+    for (const t of this.turns) {
+      if (t.interrupts === reply) t.interruptedReplyEndAtMs = atMs;
     }
-    this.phase = 'playing';
-    this.detector.reset();
-    turn.played = true;
-    this.media?.queueUtterance({ id: String(this.turnIndex), pcm: turn.utterance.pcm8k, speechEndSample: turn.utterance.speechEndSample });
+  }
+
+  private onUtteranceStarted(id: string, startedAtMs: number): void {
+    const turn = this.turns[Number(id)];
+    if (turn === undefined) return;
+    // The caller's speech starts with the packet carrying the utterance's first speech sample.
+    const audio = turn.step.utterance.audio;
+    turn.speechStartSentAtMs = startedAtMs + Math.floor(audio.speechStartSample / (SAMPLES_PER_MS * FRAME_MS)) * FRAME_MS;
   }
 
   private onUtteranceSent(id: string, speechEndSentAtMs: number): void {
-    const index = Number(id);
-    const turn = this.turns[index];
-    if (turn === undefined || index !== this.turnIndex || this.phase !== 'playing') return;
+    const turn = this.turns[Number(id)];
+    if (turn === undefined || turn.stepIndex !== this.stepIndex || this.waiting !== 'utterance') return;
     turn.speechEndSentAtMs = speechEndSentAtMs;
-    this.emit({ type: 'caller_speech_end', atMs: speechEndSentAtMs, turn: index });
-    if (turn.onsetAtMs !== null) {
-      // The agent answered before the caller had finished (barge-in or an early reply).
-      if (turn.offsetAtMs !== null) this.afterThinkTime(() => this.nextTurn());
-      else this.phase = 'reply_speech';
+    this.emit({ type: 'caller_speech_end', atMs: speechEndSentAtMs, turn: turn.index });
+    const step = turn.step;
+    if (step.kind === 'say' && !step.expectReply) {
+      this.nextStep();
       return;
     }
-    this.phase = 'waiting_reply';
-    const remaining = speechEndSentAtMs + this.config.replyTimeoutMs - this.clock.nowMs();
+    if (turn.onsetAtMs !== null) {
+      // The agent answered before the caller had finished (an early reply): it counts from the speech end.
+      if (turn.offsetAtMs !== null) this.nextStep();
+      else {
+        this.waiting = 'reply_onset';
+        this.afterReplyOnset();
+      }
+      return;
+    }
+    this.waiting = 'reply_onset';
+    const remaining = speechEndSentAtMs + step.replyTimeoutMs - this.clock.nowMs();
     this.setPhaseTimer(remaining, () => {
-      this.fail('no_reply', `turn ${index + 1}: the agent did not start replying within ${this.config.replyTimeoutMs} ms of the end of the caller's speech`);
+      this.fail('no_reply', `turn ${turn.index + 1}: the agent did not start replying within ${step.replyTimeoutMs} ms of the end of the caller's speech`);
     });
   }
+
+  // ---- endings -------------------------------------------------------------------------------
 
   private onInviteFailed(f: InviteFailure, atMs: number): void {
     if (this.failure === undefined) this.failure = { reason: f.reason, text: f.text };
@@ -296,19 +428,42 @@ export class CallRunner {
     const ev = this.detector.flush();
     if (ev !== undefined) this.onAgentOffset(ev.atMs);
     this.emit({ type: 'hangup', atMs, by: 'remote' });
-    // Hanging up after the last reply is how many agents end a call; before it, the call failed.
-    const conversationOver =
-      (!this.config.expectGreeting || this.greetingOnsetAtMs !== null) && this.turns.every((turn) => turn.offsetAtMs !== null);
-    if (this.failure === undefined && !conversationOver) {
+    if (this.failure === undefined && this.phase === 'running' && !this.conversationOver()) {
+      this.failedStep = this.stepIndex;
       this.failure = { reason: 'remote_hangup_early', text: 'the agent hung up before the conversation was over' };
+    } else if (this.phase === 'running') {
+      this.stepsCompleted = Math.max(this.stepsCompleted, this.stepIndex + 1);
     }
     this.finish();
+  }
+
+  /**
+   * Whether the agent may end the call now: when the scenario waits for that, or when what is
+   * left of it asks nothing more of the agent (hanging up after the last reply is how many agents
+   * end a call).
+   */
+  private conversationOver(): boolean {
+    const step = this.steps[this.stepIndex];
+    if (step === undefined) return true;
+    if (this.steps.slice(this.stepIndex + 1).some(stepNeedsAgent)) return false;
+    switch (step.kind) {
+      case 'wait_greeting':
+        return this.greetingOnsetAtMs !== null;
+      case 'say':
+      case 'barge_in':
+        return !stepNeedsAgent(step) || this.currentTurn()?.onsetAtMs != null;
+      case 'dtmf':
+        return false;
+      default:
+        return true;
+    }
   }
 
   private fail(reason: FailureReason, text: string): void {
     if (this.phase === 'done') return;
     if (this.failure === undefined) {
       this.failure = { reason, text };
+      if (this.phase === 'running') this.failedStep = this.stepIndex;
       this.emit({ type: 'failed', atMs: this.clock.nowMs(), reason, text });
     }
     this.hangUp();
@@ -345,9 +500,10 @@ export class CallRunner {
 
   private result(): CallResult {
     const call = this.call;
+    const failedStep = this.failedStep === undefined ? undefined : this.steps[this.failedStep];
     return buildCallResult({
-      target: this.config.target,
-      transport: this.config.transport,
+      target: this.setup.target,
+      transport: this.setup.transport,
       nowMs: this.clock.nowMs(),
       ...(call === undefined
         ? {}
@@ -355,6 +511,10 @@ export class CallRunner {
       ...(this.media === undefined ? {} : { media: this.media.stats() }),
       codec: this.negotiated?.codec.name ?? null,
       ...(this.failure === undefined ? {} : { failure: this.failure }),
+      ...(failedStep === undefined || this.failedStep === undefined
+        ? {}
+        : { failedStep: { index: this.failedStep, kind: failedStep.kind, ...(failedStep.at === undefined ? {} : { line: failedStep.at.line, col: failedStep.at.col }) } }),
+      stepsCompleted: this.stepsCompleted,
       endedBy: this.endedBy,
       ...(this.firstRtpAtMs === undefined ? {} : { firstRtpAtMs: this.firstRtpAtMs }),
       greetingOnsetAtMs: this.greetingOnsetAtMs,

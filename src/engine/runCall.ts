@@ -8,10 +8,11 @@ import { bindRtpPortPair, closeRtpPortPair, type UdpPortPair } from '../media/ud
 import { parseUri } from '../sip/uri.js';
 import { createTcpTransport, createUdpTransport, type SipEndpoint, type SipTransport } from '../sip/transport/index.js';
 import { UserAgent } from '../sip/ua/userAgent.js';
-import type { CallConfig } from './callConfig.js';
+import type { CallConfig, CallSetup } from './callConfig.js';
+import type { PlannedStep } from './callPlan.js';
+import { planCallConfig } from './planCallConfig.js';
 import type { CallEventListener } from './callEvents.js';
 import type { CallResult } from './callResult.js';
-import type { TurnState } from './buildCallResult.js';
 import { CallRunner } from './callRunner.js';
 
 export interface RunCallOptions {
@@ -31,14 +32,15 @@ export interface RunCallOptions {
  * that are the user's (unreadable audio file, unresolvable host): those are VoiceloadErrors with hints.
  */
 export async function runCall(config: CallConfig, options: RunCallOptions): Promise<CallResult> {
-  const turns = config.sayFiles.map<TurnState>((file) => ({
-    file,
-    utterance: loadUtterance(file),
-    speechEndSentAtMs: null,
-    onsetAtMs: null,
-    offsetAtMs: null,
-    played: false,
-  }));
+  return runPlannedCall(config, planCallConfig(config, (file) => loadUtterance(file)), options);
+}
+
+/**
+ * Places one call and executes its steps (see CallRunner). Each call binds its own SIP socket and
+ * RTP port pair. Resolves with a CallResult whatever happens; rejects only when the target cannot
+ * be resolved.
+ */
+export async function runPlannedCall(config: CallSetup, steps: readonly PlannedStep[], options: RunCallOptions): Promise<CallResult> {
   const dest = await resolveTarget(config.target);
   const clock = options.clock;
   const logger = options.logger ?? silentLogger;
@@ -52,7 +54,7 @@ export async function runCall(config: CallConfig, options: RunCallOptions): Prom
   try {
     ports = await bindRtpPortPair({ host: config.localHost });
     ua = new UserAgent({ transport, clock, timers: config.timers, logger, userAgent: options.userAgent ?? 'voiceload' });
-    runner = new CallRunner(config, options, turns, ua, ports, dest);
+    runner = new CallRunner(config, steps, options, ua, ports, dest);
     return await runner.run();
   } finally {
     const media = runner?.media;
@@ -63,7 +65,7 @@ export async function runCall(config: CallConfig, options: RunCallOptions): Prom
 }
 
 /** The INVITE goes to the target URI's host and port (no DNS SRV: LiveKit trunks and test peers use A records). */
-async function resolveTarget(target: string): Promise<SipEndpoint> {
+export async function resolveTarget(target: string): Promise<SipEndpoint> {
   let uri;
   try {
     uri = parseUri(target);

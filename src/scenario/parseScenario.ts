@@ -76,6 +76,7 @@ function readScenario(src: ScenarioSource, value: unknown, baseDir: string): Sce
     headers: Object.entries(raw.headers).map(([name, v]) => ({ name, value: tpl(['headers', name], v) })),
     ...(raw.auth_user === undefined ? {} : { authUser: tpl(['auth_user'], raw.auth_user) }),
     ...(data === undefined ? {} : { data: data satisfies ScenarioData }),
+    tts: { voice: raw.tts.voice, rateWpm: raw.tts.rate_wpm },
     steps: resolved,
   };
   for (const h of scenario.headers) {
@@ -143,7 +144,19 @@ function resolveStep(src: ScenarioSource, step: RawStep, i: number, tpl: (path: 
   const at = src.at(['steps', i]);
   const utterance = (u: RawUtterance): Utterance => {
     const choice = (c: { text?: string | undefined; audio?: string | undefined }, p: PropertyKey[]): Utterance['choices'][number] => {
-      if (c.text !== undefined) return { kind: 'text', text: tpl([...p, 'text'], c.text) };
+      if (c.text !== undefined) {
+        const text = tpl([...p, 'text'], c.text);
+        // Speech is synthesised once before the run, for every CSV row: per-call values cannot be spoken.
+        const seen = new Map<string, number>();
+        templateNames(text).forEach(({ name }) => {
+          const nth = seen.get(name) ?? 0;
+          seen.set(name, nth + 1);
+          if ((BUILTIN_TEMPLATE_NAMES as readonly string[]).includes(name)) {
+            src.problemInValue([...p, 'text'], name, nth, `{{${name}}} changes with every call, but text is synthesised once before the run`, 'text may use CSV columns; put per-call values in headers');
+          }
+        });
+        return { kind: 'text', text };
+      }
       const file = resolve(baseDir, c.audio ?? '');
       if (!existsSync(file)) src.problem([...p, 'audio'], `audio file not found: ${file}`, 'the path is relative to the scenario file');
       return { kind: 'audio', path: file };
@@ -157,7 +170,7 @@ function resolveStep(src: ScenarioSource, step: RawStep, i: number, tpl: (path: 
     case 'say':
       return { kind: 'say', at, utterance: utterance(step.value), replyTimeoutMs: step.value.reply_timeout, expectReply: step.value.expect_reply };
     case 'barge_in':
-      return { kind: 'barge_in', at, utterance: utterance(step.value), afterMs: step.value.after };
+      return { kind: 'barge_in', at, utterance: utterance(step.value), afterMs: step.value.after, replyTimeoutMs: step.value.reply_timeout };
     case 'silence':
       return { kind: 'silence', at, minMs: step.value.min, maxMs: step.value.max };
     case 'dtmf':

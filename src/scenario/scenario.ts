@@ -17,7 +17,7 @@ export interface Utterance {
 export type ScenarioStep =
   | { kind: 'wait_greeting'; at: SourcePosition; timeoutMs: number }
   | { kind: 'say'; at: SourcePosition; utterance: Utterance; replyTimeoutMs: number; expectReply: boolean }
-  | { kind: 'barge_in'; at: SourcePosition; utterance: Utterance; afterMs: number }
+  | { kind: 'barge_in'; at: SourcePosition; utterance: Utterance; afterMs: number; replyTimeoutMs: number }
   /** Think time, drawn uniformly in [minMs, maxMs] per call (equal for a fixed pause). */
   | { kind: 'silence'; at: SourcePosition; minMs: number; maxMs: number }
   /** RFC 4733 telephone events. */
@@ -54,5 +54,7 @@ export interface Scenario {
   /** Digest user name; the password comes from the environment only. */
   authUser?: Template;
   data?: ScenarioData;
+  /** How `text:` utterances are synthesised (espeak-ng voice and speaking rate). */
+  tts: { voice: string; rateWpm: number };
   steps: ScenarioStep[];
 }

@@ -35,6 +35,12 @@ export const scenarioSchema = z.strictObject({
     .default(['PCMU', 'PCMA']),
   headers: z.record(z.string().regex(/^[A-Za-z0-9!%*_+`'~.-]+$/, { error: 'not a SIP header name' }), scalarText).default({}),
   auth_user: nonEmpty.optional(),
+  tts: z
+    .strictObject({
+      voice: nonEmpty.default('en-us'),
+      rate_wpm: z.number().int().min(80, { error: 'rate_wpm is words per minute, 80-450' }).max(450, { error: 'rate_wpm is words per minute, 80-450' }).default(160),
+    })
+    .default({ voice: 'en-us', rate_wpm: 160 }),
   data: z
     .strictObject({
       file: nonEmpty,
@@ -56,7 +62,7 @@ const utteranceKeys = {
 const STEP_SCHEMAS = {
   wait_greeting: z.strictObject({ timeout: durationMs.default(10_000) }),
   say: z.strictObject({ ...utteranceKeys, reply_timeout: durationMs.default(10_000), expect_reply: z.boolean().default(true) }),
-  barge_in: z.strictObject({ ...utteranceKeys, after: durationMs }),
+  barge_in: z.strictObject({ ...utteranceKeys, after: durationMs, reply_timeout: durationMs.default(10_000) }),
   silence: z.strictObject({ min: durationMs, max: durationMs }),
   dtmf: z.strictObject({
     // RFC 4733 §3.2: events 0-15 are 0-9, *, #, A-D.

@@ -4,8 +4,21 @@ import { buildCallResult, type CallObservations, type TurnState } from '../../sr
 
 const utterance = { pcm8k: new Int16Array(0), durationMs: 0, speechStartSample: 0, speechEndSample: 0, speechStartMs: 0, speechEndMs: 0, sourceSampleRate: 8000 };
 
+let turnCount = 0;
 function turn(t: Partial<TurnState>): TurnState {
-  return { file: 'a.wav', utterance, speechEndSentAtMs: null, onsetAtMs: null, offsetAtMs: null, played: false, ...t };
+  const index = turnCount++;
+  return {
+    step: { kind: 'say', utterance: { label: 'a.wav', audio: utterance }, replyTimeoutMs: 10_000, expectReply: true },
+    stepIndex: index + 1,
+    index,
+    speechStartSentAtMs: null,
+    speechEndSentAtMs: null,
+    onsetAtMs: null,
+    offsetAtMs: null,
+    played: false,
+    interruptedReplyEndAtMs: null,
+    ...t,
+  };
 }
 
 const base: CallObservations = {
@@ -28,6 +41,7 @@ const base: CallObservations = {
     turn({ played: true, speechEndSentAtMs: 7700 }),
     turn({}),
   ],
+  stepsCompleted: 3,
   malformedSipMessages: 0,
 };
 
@@ -70,4 +84,30 @@ test('a call that never got an answer has no media numbers and keeps its reason'
   assert.equal(r.talkMs, null);
   assert.equal(r.rtp.sentPackets, 0);
   assert.equal('answeredAtMs' in r.timeline, false);
+});
+
+test("a barge-in turn measures from the caller's speech start to the end of the reply it talked over", () => {
+  const said = turn({ played: true, speechEndSentAtMs: 5000, step: { kind: 'say', utterance: { label: 'bye.wav', audio: utterance }, replyTimeoutMs: 1000, expectReply: false } });
+  const barge = turn({
+    step: { kind: 'barge_in', utterance: { label: 'wait', audio: utterance }, afterMs: 800, replyTimeoutMs: 10_000 },
+    played: true,
+    interrupts: 0,
+    speechStartSentAtMs: 6200,
+    interruptedReplyEndAtMs: 6450.5,
+    speechEndSentAtMs: 7000,
+    onsetAtMs: 7900,
+  });
+  const late = turn({ ...barge, interruptedReplyEndAtMs: 6100 });
+  const r = buildCallResult({ ...base, turns: [said, barge, late], failedStep: { index: 4, kind: 'dtmf', line: 12, col: 5 } });
+  assert.deepEqual(
+    r.turns.map((t) => [t.kind, t.outcome, t.bargeInStopMs, t.ttfaMs]),
+    [
+      ['say', 'said', null, null],
+      ['barge_in', 'replied', 250.5, 900],
+      // The reply had already ended when the caller started: nothing was interrupted.
+      ['barge_in', 'replied', null, 900],
+    ],
+  );
+  assert.deepEqual(r.failedStep, { index: 4, kind: 'dtmf', line: 12, col: 5 });
+  assert.equal(r.stepsCompleted, 3);
 });

@@ -156,3 +156,18 @@ test('lint: a scenario that does not end the call explicitly gets a warning at i
   assert.match(warnings[0]!, /inline\.yaml:3:5: the last step is say: voiceload hangs up right after it/);
   assert.deepEqual(lintScenario(parseHere('steps:\n  - say: { text: hello }\n  - wait_hangup: { timeout: 5s }\n')), []);
 });
+
+test('text is synthesised before the run: a per-call placeholder in it is refused at its own column', () => {
+  const text = 'steps:\n  - say: { text: "call {{call_number}} here" }\n';
+  const problems = problemsOf(() => parseHere(text));
+  assert.equal(problems.length, 1);
+  assert.match(problems[0]?.message ?? '', /changes with every call/);
+  assert.deepEqual({ line: problems[0]?.line, col: problems[0]?.col }, posOf(text, '{{call_number}}'));
+});
+
+test('tts voice and speaking rate default to en-us at 160 words per minute and can be set', () => {
+  assert.deepEqual(parseHere('steps:\n  - hangup: {}\n').tts, { voice: 'en-us', rateWpm: 160 });
+  assert.deepEqual(parseHere('tts: { voice: en-gb, rate_wpm: 200 }\nsteps:\n  - hangup: {}\n').tts, { voice: 'en-gb', rateWpm: 200 });
+  const problems = problemsOf(() => parseHere('tts: { rate_wpm: 20 }\nsteps:\n  - hangup: {}\n'));
+  assert.match(problems[0]?.message ?? '', /words per minute/);
+});

@@ -45,6 +45,8 @@ export interface PlaceCallOptions {
   ringTimeoutMs: number;
   /** Answers SDP offers in re-INVITEs from the far end (see OutgoingCallOptions.answerOffer). */
   answerOffer?: (offer: Buffer) => Buffer | undefined;
+  /** The Call-ID to use (it must be globally unique, RFC 3261 §8.1.1.4); default a generated one. */
+  callId?: string;
 }
 
 const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
@@ -153,7 +155,7 @@ export class UserAgent {
         to: `<${options.target}>`,
         from: `<sip:${options.fromUser}@${hostPort}>`,
         fromTag: generateTag(this.opts.random),
-        callId: generateCallId(local.host, this.opts.random),
+        callId: options.callId ?? generateCallId(local.host, this.opts.random),
         contact: `sip:${options.fromUser}@${hostPort}${transportParam}`,
         viaSentBy: `SIP/2.0/${proto.toUpperCase()} ${hostPort}`,
         dest: options.dest,
