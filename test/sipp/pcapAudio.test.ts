@@ -35,7 +35,7 @@ function pcap(records: { atUs: number; frame: Buffer }[], littleEndian: boolean)
   (littleEndian ? head.writeUInt16LE.bind(head) : head.writeUInt16BE.bind(head))(4, 6);
   w32(head, 65535, 16);
   w32(head, 1, 20);
-  const parts = [head];
+  const parts: Buffer[] = [head];
   for (const r of records) {
     const h = Buffer.alloc(16);
     w32(h, Math.floor(r.atUs / 1e6), 0);

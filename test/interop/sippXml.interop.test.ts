@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { startAgent } from '../../src/agent/simulatedAgent.js';
+import { ExitCode } from '../../src/cli/exitCodes.js';
+import { runSippCommand } from '../../src/cli/runSippCommand.js';
+import type { SippCallResult, SippRunSummary } from '../../src/sipp/sippResult.js';
+import { PeerProcess } from './helpers/peerProcess.js';
+import { freeEvenPortPair, freePort, waitUntilListening } from './helpers/ports.js';
+
+// scenarios/basic-call.xml (Via without branch, <recv response="200"> with no optional 100/180) run
+// by `voiceload run` against SIPp's own UAS and the simulated agent, both of which ring first.
+
+const BASIC = fileURLToPath(new URL('../../scenarios/basic-call.xml', import.meta.url));
+const CALLS = 6;
+
+interface Captured {
+  code: number;
+  calls: SippCallResult[];
+  summary: SippRunSummary;
+  stderr: string;
+}
+
+async function runBasic(target: string, strict = false): Promise<Captured> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runSippCommand(
+    BASIC,
+    { target, calls: CALLS, rate: 20, concurrency: CALLS, defaultPauseMs: 300, strict, json: true, recvTimeoutMs: 8000 },
+    { stdout: (s) => out.push(s), stderr: (s) => err.push(s) },
+  );
+  const lines = out.join('').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+  const calls = lines.filter((l) => l.type === 'call') as unknown as SippCallResult[];
+  const summary = lines.find((l) => l.type === 'summary') as unknown as SippRunSummary;
+  return { code, calls, summary, stderr: err.join('') };
+}
+
+const warningsIn = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('warning: '));
+
+test('basic-call.xml against SIPp -sn uas: every call completes', { timeout: 20_000 }, async () => {
+  const port = await freePort();
+  const mediaPort = await freeEvenPortPair();
+  const sipp = new PeerProcess(
+    'sipp',
+    ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-mp', String(mediaPort), '-t', 'u1', '-m', String(CALLS), '-timeout', '15s', '-nostdin'],
+    { deadlineMs: 18_000 },
+  );
+  try {
+    await waitUntilListening(port, 'udp', sipp);
+    const r = await runBasic(`127.0.0.1:${port}`);
+    assert.equal(r.code, ExitCode.ok, r.stderr + JSON.stringify(r.calls));
+    assert.equal(r.summary.completed, CALLS);
+    assert.equal(r.calls.length, CALLS);
+    assert.ok(r.calls.every((c) => c.inviteFinalStatus === 200 && c.rtdMs['1'] !== undefined));
+    // SIPp's uas sends 180 before its 200: absorbed, and said once.
+    assert.equal(warningsIn(r.stderr).length, 1, r.stderr);
+    const exit = await sipp.exited;
+    assert.equal(exit.code, 0, exit.stdout + exit.stderr); // SIPp counted every call as successful
+  } finally {
+    await sipp.stop();
+  }
+});
+
+test('basic-call.xml against the simulated agent (100/180 before 200): all complete, one warning; --strict fails them as SIPp would', { timeout: 20_000 }, async () => {
+  const agent = await startAgent({ port: 0, profile: 'healthy' });
+  try {
+    const target = `127.0.0.1:${agent.port}`;
+    const lenient = await runBasic(target);
+    assert.equal(lenient.code, ExitCode.ok, lenient.stderr + JSON.stringify(lenient.calls));
+    assert.equal(lenient.summary.completed, CALLS);
+    const warnings = warningsIn(lenient.stderr);
+    assert.equal(warnings.length, 1, lenient.stderr);
+    assert.match(warnings[0]!, /the UAS sent 100 Trying .* before the 200 .*SIPp would fail the call with 'unexpected message'.*--strict/);
+    assert.deepEqual(lenient.summary.warnings.length, 1);
+
+    const strict = await runBasic(target, true);
+    assert.equal(strict.code, ExitCode.callFailed);
+    assert.equal(strict.summary.failed, CALLS);
+    assert.ok(strict.calls.every((c) => c.outcome === 'failed' && /^unexpected message: 100 Trying/.test(c.reason ?? '')), JSON.stringify(strict.calls));
+    assert.equal(warningsIn(strict.stderr).length, 0);
+  } finally {
+    await agent.stop();
+  }
+  const stats = agent.stats();
+  assert.equal(stats.offered, 2 * CALLS);
+  assert.equal(stats.activeCalls, 0);
+});
