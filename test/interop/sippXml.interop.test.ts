@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAgent } from '../../src/agent/simulatedAgent.js';
+import { MemoryTruthSink, type TruthRecord } from '../../src/agent/truthLog.js';
 import { ExitCode } from '../../src/cli/exitCodes.js';
 import { runSippCommand } from '../../src/cli/runSippCommand.js';
 import type { SippCallResult, SippRunSummary } from '../../src/sipp/sippResult.js';
@@ -84,4 +88,74 @@ test('basic-call.xml against the simulated agent (100/180 before 200): all compl
   const stats = agent.stats();
   assert.equal(stats.offered, 2 * CALLS);
   assert.equal(stats.activeCalls, 0);
+});
+
+// Optional 100/180 as a careful scenario writes them, [auto_media_port] in the SDP, and a WAV streamed
+// with <exec rtp_stream> to the address of the agent's answer for 1.5 s.
+const MEDIA_SCENARIO = `<scenario>
+  <send retrans="500"><![CDATA[
+INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:sipp@[local_ip]>;tag=[call_number]
+To: <sip:[service]@[remote_ip]>
+Call-ID: [call_id]
+CSeq: [cseq] INVITE
+Contact: <sip:sipp@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=- 1 1 IN IP4 [media_ip]
+s=-
+c=IN IP4 [media_ip]
+t=0 0
+m=audio [auto_media_port] RTP/AVP 0
+a=rtpmap:0 PCMU/8000
+]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="200"/>
+  <send><![CDATA[
+ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:sipp@[local_ip]>;tag=[call_number]
+To: <sip:[service]@[remote_ip]>[peer_tag_param]
+Call-ID: [call_id]
+CSeq: [cseq] ACK
+Content-Length: 0
+]]></send>
+  <nop><action><exec rtp_stream="CALLER_WAV,1,0"/></action></nop>
+  <pause milliseconds="1500"/>
+  <send><![CDATA[
+BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:sipp@[local_ip]>;tag=[call_number]
+To: <sip:[service]@[remote_ip]>[peer_tag_param]
+Call-ID: [call_id]
+CSeq: [cseq] BYE
+Content-Length: 0
+]]></send>
+  <recv response="200"/>
+</scenario>
+`;
+
+test('rtp_stream plays a WAV to the SDP address of the answer: the agent counts the packets', { timeout: 20_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'voiceload-sipp-'));
+  const file = join(dir, 'media.xml');
+  writeFileSync(file, MEDIA_SCENARIO.replace('CALLER_WAV', fileURLToPath(new URL('../../audio-fixtures/caller-goodbye.wav', import.meta.url))));
+  const truth = new MemoryTruthSink();
+  const agent = await startAgent({ port: 0, profile: 'healthy', truth });
+  try {
+    const err: string[] = [];
+    const code = await runSippCommand(file, { target: `127.0.0.1:${agent.port}`, calls: 2, rate: 10 }, { stdout: () => {}, stderr: (s) => err.push(s) });
+    assert.equal(code, ExitCode.ok, err.join(''));
+    assert.equal(warningsIn(err.join('')).length, 0); // the provisionals are in the scenario
+  } finally {
+    await agent.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const calls = truth.records.filter((r): r is Extract<TruthRecord, { type: 'call' }> => r.type === 'call');
+  assert.equal(calls.length, 2);
+  // 1.5 s of 20 ms packets between the ACK and the BYE: about 75 each.
+  for (const c of calls) assert.ok(c.rtpReceivedPackets >= 60 && c.rtpReceivedPackets <= 80, JSON.stringify(c));
 });
