@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FakeClock } from '../../src/core/fakeClock.js';
+import { verifyDigestAuthorization } from '../../src/sip/digestVerify.js';
 import { getHeader, getHeaders, type SipMessage, type SipRequest } from '../../src/sip/message.js';
 import { createResponse } from '../../src/sip/transaction/createResponse.js';
 import { createMemoryTransportPair, type MemoryTransport } from '../../src/sip/transport/memoryTransport.js';
@@ -220,4 +221,40 @@ test('[cseq] numbers new requests; [branch] differs per send', async () => {
   const branches = got.map((m) => getHeaders(m, 'Via')[0]!.split('branch=')[1]);
   assert.ok(branches.every((b) => b?.startsWith('z9hG4bK')));
   assert.notEqual(branches[0], branches[1]);
+});
+
+test('[authentication] answers the 401 of the previous INVITE with the run password; the UAS verifies it', async () => {
+  const msg = (method: string, extra = ''): string =>
+    `<send><![CDATA[${method} sip:[service]@[remote_ip] SIP/2.0\nVia: SIP/2.0/UDP [local_ip]:[local_port];branch=[branch]\nFrom: <sip:a@b>;tag=1\nTo: <sip:[service]@[remote_ip]>[peer_tag_param]\nCall-ID: [call_id]\nCSeq: [cseq] ${method}\n${extra}Content-Length: [len]\n]]></send>`;
+  const text = [
+    '<scenario>',
+    msg('INVITE'),
+    '<recv response="401" auth="true"/>',
+    msg('ACK'),
+    msg('INVITE', 'Authorization: [authentication username=alice]\n'),
+    '<recv response="200"/>',
+    msg('ACK'),
+    '</scenario>',
+  ].join('\n');
+  const clock = new FakeClock(0);
+  const [a, b] = createMemoryTransportPair({ clock });
+  const verdicts: string[] = [];
+  b.onMessage(({ message: m, source }) => {
+    if (m.kind !== 'request' || m.method !== 'INVITE') return;
+    const auth = getHeader(m, 'Authorization');
+    if (auth === undefined) {
+      b.send(createResponse(m, 401, 'Unauthorized', [{ name: 'WWW-Authenticate', value: 'Digest realm="test", nonce="n0nce", qop="auth"' }], undefined, 'uas'), source);
+      return;
+    }
+    const verdict = verifyDigestAuthorization({ headerValue: auth, method: 'INVITE', realm: 'test', username: 'alice', password: 'pw-from-env' });
+    verdicts.push(verdict);
+    b.send(createResponse(m, verdict === 'ok' ? 200 : 403, 'X', [], undefined, 'uas'), source);
+  });
+  const options = resolveSippRunOptions({ target: '192.0.2.2:5060', localHost: '192.0.2.1', authPassword: 'pw-from-env', service: 'agent' });
+  const run = runSippScenario(parseSippScenario(text, 'auth.xml'), options, { clock, transport: a });
+  clock.advance(1000);
+  const { calls } = await run;
+  assert.equal(calls[0]?.outcome, 'completed', JSON.stringify(calls));
+  assert.deepEqual(verdicts, ['ok']);
+  assert.ok(!JSON.stringify(calls).includes('pw-from-env'));
 });
