@@ -305,11 +305,12 @@ export class RtpSession {
    * TelephoneEventSender for the packets), starting at the next media tick. While keys are being
    * sent, including the gaps between them, no audio is sent: a playing utterance pauses and resumes
    * after the last key, and the audio timestamps continue on the media clock. Calls made while keys
-   * are being sent queue behind them. Resolves once the last key's final end report was sent;
-   * rejects (MEDIA_DTMF) if the session closes first. Throws at once (MEDIA_DTMF) when no
-   * telephone-event payload type was negotiated, or (CONFIG) for bad keys or options.
+   * are being sent queue behind them (the keys are queued synchronously, before this returns).
+   * Resolves once the last key's final end report was sent. Rejects with a VoiceloadError: at once,
+   * MEDIA_DTMF when no telephone-event payload type was negotiated or the session is closed, CONFIG
+   * for bad keys or options; later, MEDIA_DTMF if the session closes before the keys were sent.
    */
-  sendDtmf(digits: string, opts: DtmfSendOptions): Promise<void> {
+  async sendDtmf(digits: string, opts: DtmfSendOptions): Promise<void> {
     if (this.state === 'closed') throw new VoiceloadError('MEDIA_DTMF', 'sendDtmf() on a closed RTP session');
     const pt = this.telephoneEventSendPt;
     if (pt === undefined) {
@@ -334,8 +335,9 @@ export class RtpSession {
     if (!Number.isInteger(volume) || volume < 0 || volume > 63) {
       throw new VoiceloadError('CONFIG', `DTMF volume must be an integer 0-63 (−dBm0), got ${volume}`);
     }
-    if (events.length === 0) return Promise.resolve();
+    if (events.length === 0) return;
     this.dtmfPt = pt;
+    // No await before this point: the keys are queued during the call itself.
     return new Promise<void>((resolve, reject) => {
       this.dtmf.enqueue({ events, durationTs, gapTs, volume, done: resolve, fail: reject });
     });

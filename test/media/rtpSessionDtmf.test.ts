@@ -155,14 +155,15 @@ test('sendDtmf("1#"): events in the audio stream\'s SSRC and sequence, RFC 4733 
   }
 });
 
-test('sendDtmf refuses without a negotiated telephone-event type, bad keys and bad options; close() rejects pending keys', async () => {
+test('sendDtmf rejects without a negotiated telephone-event type, bad keys and bad options; close() rejects pending keys', async () => {
   const clock = new FakeClock();
   const session = await RtpSession.open({ clock, localHost: '127.0.0.1', codec: codecFor('PCMA'), sendByeOnClose: false });
   const rx = await receiver();
   try {
-    const code = (fn: () => unknown): string | undefined => {
+    /** The error code sendDtmf rejects with (undefined: it resolved). */
+    const code = async (p: Promise<void>): Promise<string | undefined> => {
       try {
-        fn();
+        await p;
       } catch (e) {
         assert.ok(e instanceof VoiceloadError, `a VoiceloadError, got ${String(e)}`);
         return e.code;
@@ -170,22 +171,21 @@ test('sendDtmf refuses without a negotiated telephone-event type, bad keys and b
       return undefined;
     };
     // Receiving assumes 101 by default, but sending needs the type from the SDP.
-    const notNegotiated = code(() => session.sendDtmf('1', { durationMs: 100, gapMs: 50 }));
-    assert.equal(notNegotiated, 'MEDIA_DTMF');
-    try {
-      session.sendDtmf('1', { durationMs: 100, gapMs: 50 });
-    } catch (e) {
-      assert.ok(e instanceof VoiceloadError && e.hint !== undefined && /telephone-event/.test(e.hint), 'hint names telephone-event');
-    }
+    await assert.rejects(session.sendDtmf('1', { durationMs: 100, gapMs: 50 }), (e: unknown) => {
+      assert.ok(e instanceof VoiceloadError && e.code === 'MEDIA_DTMF', String(e));
+      assert.ok(e.hint !== undefined && /telephone-event/.test(e.hint), 'hint names telephone-event');
+      return true;
+    });
     session.setTelephoneEventPayloadType(96);
     session.setTelephoneEventPayloadType(undefined);
-    assert.equal(code(() => session.sendDtmf('1', { durationMs: 100, gapMs: 50 })), 'MEDIA_DTMF', 'cleared again');
+    assert.equal(await code(session.sendDtmf('1', { durationMs: 100, gapMs: 50 })), 'MEDIA_DTMF', 'cleared again');
     session.setTelephoneEventPayloadType(96);
-    assert.equal(code(() => session.sendDtmf('12x', { durationMs: 100, gapMs: 50 })), 'CONFIG');
-    assert.equal(code(() => session.sendDtmf('1', { durationMs: 0, gapMs: 50 })), 'CONFIG');
-    assert.equal(code(() => session.sendDtmf('1', { durationMs: 8200, gapMs: 50 })), 'CONFIG');
-    assert.equal(code(() => session.sendDtmf('1', { durationMs: 100, gapMs: -1 })), 'CONFIG');
-    assert.equal(code(() => session.sendDtmf('1', { durationMs: 100, gapMs: 50, volume: 64 })), 'CONFIG');
+    assert.equal(await code(session.sendDtmf('12x', { durationMs: 100, gapMs: 50 })), 'CONFIG');
+    assert.equal(await code(session.sendDtmf('1', { durationMs: 0, gapMs: 50 })), 'CONFIG');
+    assert.equal(await code(session.sendDtmf('1', { durationMs: 8200, gapMs: 50 })), 'CONFIG');
+    assert.equal(await code(session.sendDtmf('1', { durationMs: 100, gapMs: -1 })), 'CONFIG');
+    assert.equal(await code(session.sendDtmf('1', { durationMs: 100, gapMs: 50, volume: 64 })), 'CONFIG');
+    assert.equal(session.sendingDtmf, false, 'nothing queued by refused calls');
     await session.sendDtmf('', { durationMs: 100, gapMs: 50 }); // nothing to press: settles at once
 
     session.setRemote({ host: '127.0.0.1', port: rx.port, rtcpPort: rx.port });
@@ -193,9 +193,10 @@ test('sendDtmf refuses without a negotiated telephone-event type, bad keys and b
     clock.advance(0);
     const pending = session.sendDtmf('abcd', { durationMs: 100, gapMs: 50 }); // lower case accepted
     clock.advance(40);
+    assert.equal(session.sendingDtmf, true, 'keys in progress');
     await session.close();
     await assert.rejects(pending, (e: unknown) => e instanceof VoiceloadError && e.code === 'MEDIA_DTMF');
-    assert.equal(code(() => session.sendDtmf('1', { durationMs: 100, gapMs: 50 })), 'MEDIA_DTMF', 'closed');
+    assert.equal(await code(session.sendDtmf('1', { durationMs: 100, gapMs: 50 })), 'MEDIA_DTMF', 'closed');
   } finally {
     await session.close();
     rx.socket.close();
