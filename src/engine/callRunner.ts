@@ -22,6 +22,7 @@ type Waiting =
   | 'greeting_onset'
   | 'greeting_end'
   | 'barge_delay'
+  | 'barge_speech'
   | 'utterance'
   | 'reply_onset'
   | 'reply_end'
@@ -34,6 +35,8 @@ const IDLE_CHECK_MS = 50;
 /** One RTP packet of G.711 audio. */
 const FRAME_MS = 20;
 const SAMPLES_PER_MS = 8;
+/** The agent counts as speaking when its latest speech frame ended at most this long ago (a packet and some jitter). */
+const BARGE_IN_SPEAKING_MS = 30;
 
 /**
  * One call, as a small state machine over SIP and media events executing a plan of steps: wait for
@@ -236,8 +239,7 @@ export class CallRunner {
         const target = this.interruptedOnsetAtMs(this.stepIndex);
         const delayMs = target === null ? 0 : target + step.afterMs - this.clock.nowMs();
         this.waiting = 'barge_delay';
-        const index = this.stepIndex;
-        this.setPhaseTimer(Math.max(0, delayMs), () => this.play(index));
+        this.setPhaseTimer(Math.max(0, delayMs), () => this.bargeInWhenAgentSpeaks());
         return;
       }
       case 'silence':
@@ -265,6 +267,17 @@ export class CallRunner {
     if (turn?.interrupts === undefined) return null;
     if (turn.interrupts === 'greeting') return this.greetingOnsetAtMs;
     return this.turns[turn.interrupts]?.onsetAtMs ?? null;
+  }
+
+  /**
+   * A barge-in talks over the agent's words: when `after` falls in a pause between them, the caller
+   * starts at the agent's next speech frame (else barge_in_stop_ms would time a pause, not the agent
+   * stopping). When the reply it meant to interrupt has already ended, it starts at once.
+   */
+  private bargeInWhenAgentSpeaks(): void {
+    const speechEnd = this.detector.lastSpeechFrameEndMs;
+    if (speechEnd === undefined || this.clock.nowMs() - speechEnd <= BARGE_IN_SPEAKING_MS) this.play(this.stepIndex);
+    else this.waiting = 'barge_speech';
   }
 
   private play(stepIndex: number): void {
@@ -323,6 +336,7 @@ export class CallRunner {
     this.firstRtpAtMs ??= arrivalMs;
     this.options.onAgentFrame?.(pcm, arrivalMs);
     this.handleSpeech(this.detector.push(pcm, arrivalMs));
+    if (this.waiting === 'barge_speech' && this.detector.lastSpeechFrameEndMs === arrivalMs + pcm.length / SAMPLES_PER_MS) this.play(this.stepIndex);
   }
 
   /** When the far end stops sending RTP, its silence must still end an utterance. */
@@ -363,6 +377,7 @@ export class CallRunner {
       this.emit({ type: 'agent_speech_end', atMs, turn: 'greeting' });
       this.noteInterruptedEnd('greeting', atMs);
       if (this.waiting === 'greeting_end') this.nextStep();
+      else if (this.waiting === 'barge_speech') this.play(this.stepIndex);
       return;
     }
     const turn = this.turns.find((t) => t.onsetAtMs !== null && t.offsetAtMs === null);
@@ -371,6 +386,7 @@ export class CallRunner {
     this.emit({ type: 'agent_speech_end', atMs, turn: turn.index });
     this.noteInterruptedEnd(turn.index, atMs);
     if (turn.stepIndex === this.stepIndex && this.waiting === 'reply_end') this.nextStep();
+    else if (this.waiting === 'barge_speech') this.play(this.stepIndex);
   }
 
   /** The end of a reply that a barge-in talked over: barge_in_stop_ms when it came after the caller started. */

@@ -127,6 +127,14 @@ export class SpeechDetector {
     return this.current;
   }
 
+  /**
+   * In speech: the end of the latest frame that was speech itself (not a pause inside the
+   * utterance). Undefined in silence.
+   */
+  get lastSpeechFrameEndMs(): number | undefined {
+    return this.current === 'speech' ? this.lastSpeechEndMs : undefined;
+  }
+
   /** Current noise-floor estimate in dBFS (undefined before the first frame). */
   get noiseFloorDbfs(): number | undefined {
     return this.floorDb;

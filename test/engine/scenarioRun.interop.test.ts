@@ -56,9 +56,9 @@ steps:
       one_of:
         - audio: ${fixtures}caller-order-number.wav
         - text: "The order number is {{order_number}}."
-  # The reply to turn 2 (agent-reply-goodbye.wav) speaks without a pause from 300 ms to 860 ms after
-  # its onset: a barge-in there meets continuous speech, so the agent's audio stops when the agent
-  # stops (in a pause between words the audio would stop earlier than the agent's reply stream).
+  # The reply to turn 2 (agent-reply-goodbye.wav) speaks without a pause from 300 ms to about 850 ms
+  # after its onset, longer than the agent takes to stop (200 ms): the caller talks over a word. (At
+  # the end of a word the agent's audio would fall silent before the agent itself stopped.)
   - barge_in:
       text: "Sorry, one more thing."
       after: 300ms
@@ -68,7 +68,7 @@ steps:
   - hangup: {}
 `;
 
-test('multi-turn scenario: greeting, 3 turns, a barge-in, keys and hang-up; every TTFA within ±20 ms of the truth file', { timeout: 120_000 }, async () => {
+test('multi-turn scenario: greeting, 3 turns, a barge-in, keys and hang-up; every TTFA within ±20 ms of the truth file', { timeout: 120_000 }, async (tc) => {
   const dir = mkdtempSync(join(tmpdir(), 'voiceload-scenario-'));
   const truth = new MemoryTruthSink();
   const agent = await startAgent({ port: 0, profile: quickProfile(), truth });
@@ -109,10 +109,11 @@ test('multi-turn scenario: greeting, 3 turns, a barge-in, keys and hang-up; ever
       const truthStop = interrupted.bargeIn === null ? null : interrupted.bargeIn.replyStoppedAtMs - interrupted.bargeIn.callerSpeechAtMs;
       const stop = result.turns[2]?.bargeInStopMs ?? null;
       assert.ok(stop !== null && truthStop !== null && Math.abs(stop - truthStop) <= 30, `barge-in stop ${stop} vs truth ${truthStop}`);
-      // It started `after` 300 ms into the reply it interrupted (the utterance's leading silence adds a little).
+      // It started `after` (300 ms) into the reply (on the 20 ms send grid), plus the utterance's leading silence.
       const bargeStart = result.turns[2]?.speechStartSentAtMs ?? 0;
       const replyOnset = (result.turns[1]?.speechEndSentAtMs ?? 0) + (result.turns[1]?.ttfaMs ?? 0);
-      assert.ok(bargeStart - replyOnset >= 300 && bargeStart - replyOnset < 300 + 150, `barge-in started ${bargeStart - replyOnset} ms into the reply`);
+      assert.ok(bargeStart - replyOnset >= 280 && bargeStart - replyOnset < 450, `barge-in started ${bargeStart - replyOnset} ms into the reply`);
+      tc.diagnostic(`call ${callNumber}: barge-in stop ${stop} ms, truth ${truthStop.toFixed(2)} ms; started ${(bargeStart - replyOnset).toFixed(1)} ms into the reply; TTFA error ${result.turns.map((t, i) => ((t.ttfaMs ?? 0) - (turns[i]?.ttfaMs ?? 0)).toFixed(2)).join(', ')} ms`);
 
       assert.equal(calls[0]?.dtmf, '1#', 'the agent received the keys');
     }
