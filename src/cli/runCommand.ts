@@ -43,7 +43,12 @@ export function registerRunCommand(program: Command, version: string, fail: (e: 
     .option('--seed <n>', 'seed for one_of choices, think times and random data rows (printed when not given)')
     .option('--run-id <id>', 'the {{run_id}} of this run (default: random)')
     .addOption(new Option('--transport <proto>', "SIP transport (default: the scenario's)").choices(['udp', 'tcp']))
-    .option('--local-ip <ip>', 'local address for SIP and RTP', '127.0.0.1')
+    .option('-i, --local-ip <ip>', 'local address for SIP and RTP', '127.0.0.1')
+    .option('-p, --local-port <port>', 'SIPp: local SIP port (0 = any free port)')
+    .option('-t <mode>', 'SIPp: transport mode u1 (UDP) or t1 (TCP)')
+    .option('-s <service>', 'SIPp: the [service] user of the Request-URI (default "service")')
+    .option('--auth-user <user>', `SIPp: default user for [authentication] (also -au; password from ${SIP_PASSWORD_ENV})`)
+    .option('--no-retrans', 'SIPp: no UDP retransmissions (also -nr)')
     .option('--speech-cache <dir>', 'where synthesised speech is cached (default audio-fixtures/.cache)')
     .addOption(new Option('--trace-stat', 'accepted for SIPp compatibility (statistics files come with the load engine)').hideHelp())
     .option('--json', 'print one JSON object per call and a summary (NDJSON)')
@@ -93,6 +98,10 @@ function sippOptions(c: RunConfig): Parameters<typeof runSippCommand>[1] {
     json: c.json,
     verbose: c.verbose,
     ...(c.password === undefined ? {} : { authPassword: c.password }),
+    ...(c.service === undefined ? {} : { service: c.service }),
+    ...(c.authUser === undefined ? {} : { authUsername: c.authUser }),
+    localPort: c.localPort,
+    retransmissions: c.retransmissions,
   };
 }
 

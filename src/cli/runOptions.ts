@@ -22,6 +22,11 @@ export interface RawRunOptions {
   json?: boolean;
   verbose?: boolean;
   traceStat?: boolean;
+  s?: string;
+  authUser?: string;
+  localPort?: string;
+  t?: string;
+  retrans?: boolean;
 }
 
 /** A validated `voiceload run`. */
@@ -48,6 +53,14 @@ export interface RunConfig {
   speechCacheDir?: string;
   /** Digest password for scenarios with an auth user (from the environment only). */
   password?: string;
+  /** SIPp -s: the [service] (user part of the Request-URI). */
+  service?: string;
+  /** SIPp -au: default user for [authentication]. */
+  authUser?: string;
+  /** SIPp -p: local SIP port (0 = any). */
+  localPort: number;
+  /** SIPp -nr: no UDP retransmissions. */
+  retransmissions: boolean;
   json: boolean;
   verbose: boolean;
 }
@@ -57,7 +70,15 @@ export interface RunConfig {
  * ones, so command lines copied from SIPp work. Values are left alone.
  */
 export function normalizeSippArgs(argv: readonly string[]): string[] {
-  const map: Record<string, string> = { '-sf': '--sf', '-inf': '--inf', '-trace_stat': '--trace-stat', '-rp': '--rate-period', '-seed': '--seed' };
+  const map: Record<string, string> = {
+    '-sf': '--sf',
+    '-inf': '--inf',
+    '-trace_stat': '--trace-stat',
+    '-rp': '--rate-period',
+    '-seed': '--seed',
+    '-au': '--auth-user',
+    '-nr': '--no-retrans',
+  };
   return argv.map((a) => map[a] ?? a);
 }
 
@@ -110,8 +131,18 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
   }
   const seed = int(raw.seed, '--seed', 0) ?? randomBytes(4).readUInt32BE(0);
   if (raw.transport !== undefined && raw.transport !== 'udp' && raw.transport !== 'tcp') problems.push(`--transport must be udp or tcp, not "${raw.transport}"`);
+  // SIPp -t: u1 (UDP, one socket), t1 (TCP, one connection); un/tn (a socket per call) run as u1/t1.
+  const sippTransport = raw.t === undefined ? undefined : ({ u1: 'udp', un: 'udp', t1: 'tcp', tn: 'tcp' } as Record<string, 'udp' | 'tcp'>)[raw.t];
+  if (raw.t !== undefined && sippTransport === undefined) problems.push(`-t takes u1, un, t1 or tn (SIPp's transport modes), not "${raw.t}"`);
+  const transport = raw.transport === 'udp' || raw.transport === 'tcp' ? raw.transport : sippTransport;
+  const localPort = int(raw.localPort, '-p/--local-port', 0) ?? 0;
+  if (localPort > 65535) problems.push('-p/--local-port must be at most 65535');
   if (raw.inf !== undefined && format === 'yaml') problems.push('-inf is for SIPp XML scenarios; a YAML scenario names its CSV under data:');
   if (raw.strict === true && format === 'yaml') problems.push('--strict is for SIPp XML scenarios');
+  if (format === 'yaml') {
+    const sippOnly = [raw.s === undefined ? '' : '-s', raw.authUser === undefined ? '' : '-au', raw.localPort === undefined ? '' : '-p', raw.retrans === false ? '-nr' : '', raw.d === undefined ? '' : '-d'].filter((f) => f !== '');
+    if (sippOnly.length > 0) problems.push(`${sippOnly.join(', ')} ${sippOnly.length === 1 ? 'is' : 'are'} for SIPp XML scenarios; a YAML scenario sets these in the file (to, auth_user, silence)`);
+  }
   if (remote !== undefined && !/^sips?:/i.test(remote) && !/^(\[[0-9a-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/i.test(remote)) {
     problems.push(`remote "${remote}" is neither a SIP URI nor host[:port]`);
   }
@@ -129,8 +160,12 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
     strict: raw.strict === true,
     seed,
     runId: raw.runId ?? randomBytes(4).toString('hex'),
-    ...(raw.transport === 'udp' || raw.transport === 'tcp' ? { transport: raw.transport } : {}),
+    ...(transport === undefined ? {} : { transport }),
     localHost: raw.localIp ?? '127.0.0.1',
+    localPort,
+    ...(raw.s === undefined ? {} : { service: raw.s }),
+    ...(raw.authUser === undefined ? {} : { authUser: raw.authUser }),
+    retransmissions: raw.retrans !== false,
     ...(raw.speechCache === undefined ? {} : { speechCacheDir: raw.speechCache }),
     ...(password === undefined || password === '' ? {} : { password }),
     json: raw.json === true,

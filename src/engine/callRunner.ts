@@ -298,7 +298,10 @@ export class CallRunner {
       () => {
         if (this.stepIndex === index && this.waiting === 'dtmf') this.nextStep();
       },
-      (e: unknown) => this.fail('dtmf_failed', `could not send DTMF "${digits}": ${e instanceof Error ? e.message : String(e)}`),
+      (e: unknown) => {
+        // A session closed under the keys (the call already ended) is not the keys' failure.
+        if (this.phase === 'running' && this.stepIndex === index) this.fail('dtmf_failed', `could not send DTMF "${digits}": ${e instanceof Error ? e.message : String(e)}`);
+      },
     );
   }
 
