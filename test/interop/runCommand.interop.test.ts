@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { startAgent } from '../../src/agent/simulatedAgent.js';
+import { resolveProfile } from '../../src/agent/profile/resolveProfile.js';
+import { MemoryTruthSink } from '../../src/agent/truthLog.js';
+import { runCli } from './helpers/runCli.js';
+
+// `voiceload run` as users type it, in a child process, against the simulated agent on 127.0.0.1.
+
+const BASIC = fileURLToPath(new URL('../../scenarios/basic-call.xml', import.meta.url));
+
+const quick = () =>
+  resolveProfile({
+    name: 'test-run',
+    signalling: { dispatchMs: { median: 80, p95: 120 }, joinMs: { median: 40, p95: 60 } },
+    stages: { stt: { latencyMs: { median: 100, p95: 150 } }, llm: { latencyMs: { median: 200, p95: 300 } }, tts: { latencyMs: { median: 80, p95: 120 } } },
+  });
+
+test('the SIPp tutorial command line (-sf … -l -r -d -trace_stat) runs basic-call.xml: every call completes', { timeout: 60_000 }, async () => {
+  const truth = new MemoryTruthSink();
+  const agent = await startAgent({ port: 0, profile: quick(), truth });
+  try {
+    const run = await runCli(['run', '-sf', BASIC, `127.0.0.1:${agent.port}`, '-m', '4', '-l', '2', '-r', '4', '-d', '300', '-trace_stat'], { deadlineMs: 40_000 });
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    // The agent rings first; the scenario does not expect it: absorbed, and said once.
+    assert.equal(run.stderr.match(/SIPp would fail/g)?.length ?? 0, 1, run.stderr);
+    const s = agent.stats();
+    assert.equal(s.answered, 4);
+    assert.equal(truth.records.filter((r) => r.type === 'call' && r.outcome === 'completed').length, 4);
+  } finally {
+    await agent.stop();
+  }
+});
+
+test('voiceload run --json on the shipped order-status scenario: one record per call, a summary, exit 0', { timeout: 120_000 }, async () => {
+  const truth = new MemoryTruthSink();
+  const agent = await startAgent({ port: 0, profile: quick(), truth });
+  try {
+    const scenario = fileURLToPath(new URL('../../scenarios/order-status.yaml', import.meta.url));
+    const run = await runCli(['run', scenario, '--target', agent.uri, '-m', '2', '--seed', '3', '--run-id', 'nightly', '--json'], { deadlineMs: 90_000 });
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const calls = lines.filter((l) => l['type'] === 'call');
+    const summary = lines.find((l) => l['type'] === 'summary');
+    assert.equal(calls.length, 2);
+    assert.equal(summary?.['completed'], 2);
+    assert.equal(summary?.['seed'], 3);
+    // The CSV rows and templates reached the agent as the X-Lk-Test-Id header.
+    const testIds = truth.records.flatMap((r) => (r.type === 'call' ? [r.testId] : [])).sort();
+    assert.deepEqual(testIds, ['nightly-1', 'nightly-2']);
+  } finally {
+    await agent.stop();
+  }
+});
