@@ -1,4 +1,6 @@
 import type { Utterance } from '../audio/index.js';
+import { codecFor } from '../media/g711.js';
+import { encodeUtterance } from '../media/encodeUtterance.js';
 
 /** Where a step came from (a scenario's line and column), for messages about it. */
 export interface StepSource {
@@ -11,6 +13,13 @@ export interface PlannedUtterance {
   /** What the caller says, for results: the file name or the text. */
   label: string;
   audio: Utterance;
+  /** The audio encoded once per codec (PCMU, PCMA): every call saying it sends these bytes. */
+  encoded: Readonly<Record<string, Uint8Array>>;
+}
+
+/** An utterance ready for any call: loaded at 8 kHz and encoded once for each G.711 codec. */
+export function plannedUtterance(label: string, audio: Utterance): PlannedUtterance {
+  return { label, audio, encoded: encodeUtterance(audio.pcm8k, [codecFor('PCMU'), codecFor('PCMA')]) };
 }
 
 /**

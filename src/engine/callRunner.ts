@@ -285,8 +285,8 @@ export class CallRunner {
     if (turn === undefined || this.phase !== 'running') return;
     turn.played = true;
     this.waiting = 'utterance';
-    const audio = turn.step.utterance.audio;
-    this.media?.queueUtterance({ id: String(turn.index), pcm: audio.pcm8k, speechEndSample: audio.speechEndSample });
+    const { audio, encoded } = turn.step.utterance;
+    this.media?.queueUtterance({ id: String(turn.index), pcm: audio.pcm8k, speechEndSample: audio.speechEndSample, encoded });
   }
 
   private sendDtmf(digits: string, durationMs: number, gapMs: number): void {

@@ -1,6 +1,6 @@
 import type { Utterance } from '../audio/index.js';
 import type { CallConfig } from './callConfig.js';
-import type { PlannedStep } from './callPlan.js';
+import { plannedUtterance, type PlannedStep } from './callPlan.js';
 
 /**
  * The plan of a `voiceload call`: the greeting (when expected), then each file in order with its
@@ -16,7 +16,7 @@ export function planCallConfig(config: CallConfig, load: (file: string) => Utter
     think();
   }
   for (const file of config.sayFiles) {
-    steps.push({ kind: 'say', utterance: { label: file, audio: load(file) }, replyTimeoutMs: config.replyTimeoutMs, expectReply: true });
+    steps.push({ kind: 'say', utterance: plannedUtterance(file, load(file)), replyTimeoutMs: config.replyTimeoutMs, expectReply: true });
     think();
   }
   steps.push({ kind: 'hangup' });

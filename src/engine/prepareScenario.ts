@@ -3,7 +3,7 @@ import { loadUtterance, type LoadUtteranceOptions, type Utterance } from '../aud
 import { synthesizeSpeech, type SynthesizeOptions } from '../audio/synthesizeSpeech.js';
 import type { Scenario, UtteranceChoice } from '../scenario/scenario.js';
 import { renderTemplate } from '../scenario/template.js';
-import type { PlannedUtterance } from './callPlan.js';
+import { plannedUtterance, type PlannedUtterance } from './callPlan.js';
 
 /** A scenario with every utterance it can say loaded once, at 8 kHz: calls share these samples. */
 export interface PreparedScenario {
@@ -66,7 +66,7 @@ export async function prepareScenario(scenario: Scenario, options: PrepareScenar
       cached = speech.cached;
       audio = loadUtterance(speech.path, options.audio);
     }
-    utterances.set(key, { label, audio });
+    utterances.set(key, plannedUtterance(label, audio));
     done++;
     const decodedWith = audio.decodedWith === undefined ? {} : { decodedWith: `${audio.decodedWith.path} (${audio.decodedWith.source})` };
     options.onProgress?.({ done, total: wanted.size, label, ...(cached === undefined ? {} : { cached }), ...decodedWith });

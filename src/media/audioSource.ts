@@ -11,6 +11,11 @@ export interface Utterance {
    * the caller's speech. 0 means the utterance has no speech: its first packet is used.
    */
   speechEndSample: number;
+  /**
+   * The whole utterance already encoded, by codec name (G.711: one byte per sample), made once when
+   * the audio is prepared so that calls share the bytes instead of encoding every packet.
+   */
+  encoded?: Readonly<Partial<Record<string, Uint8Array>>>;
 }
 
 /** Bit flags describing the frame last returned by {@link AudioSource.nextFrame}. */
@@ -39,6 +44,8 @@ export interface AudioSource {
    * the encoded silence it already has instead of encoding the frame. Absent: always encode.
    */
   readonly frameIsSilence?: boolean;
+  /** Index in `frameUtterance.pcm` of the first sample of the frame last returned. */
+  readonly frameStartSample?: number;
 }
 
 /**
@@ -55,6 +62,7 @@ export class UtteranceQueue implements AudioSource {
   private frameIsSilent = true;
   private flags = 0;
   private utterance: Utterance | undefined;
+  private startSample = 0;
 
   constructor(frameSamples = 160) {
     this.frameSamples = frameSamples;
@@ -110,6 +118,10 @@ export class UtteranceQueue implements AudioSource {
     return this.utterance;
   }
 
+  get frameStartSample(): number {
+    return this.startSample;
+  }
+
   nextFrame(): Int16Array {
     const n = this.frameSamples;
     const frame = this.frame;
@@ -128,6 +140,7 @@ export class UtteranceQueue implements AudioSource {
       return frame;
     }
     const start = this.position;
+    this.startSample = start;
     const end = Math.min(start + n, cur.pcm.length);
     // A copy loop rather than set(subarray()): no view object per packet.
     const pcm = cur.pcm;

@@ -70,3 +70,4 @@ export {
   type RtpSessionStats,
 } from './rtpSession.js';
 export { SpeechDetector, SPEECH_DETECTOR_DEFAULTS, levelDbfs, type SpeechDetectorOptions, type SpeechEvent, type SpeechState } from './speechDetector.js';
+export { encodeUtterance } from './encodeUtterance.js';

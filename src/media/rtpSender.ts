@@ -58,6 +58,9 @@ export class RtpSender {
   /** Per buffer: its payload already holds encoded digital silence (so a silent frame needs no encoding). */
   private readonly holdsSilence: boolean[];
   private nextBuffer = 0;
+  private readonly frameSamples: number;
+  /** One sample of digital silence, encoded (pads the last frame copied from a shared encoding). */
+  private readonly encodedSilenceByte: number;
   /** Digital silence for ticks whose audio is held back (between DTMF keys). */
   private readonly silentFrame: Int16Array;
   /** RFC 4733 event packets (header + one 4-byte report), rotated like the audio buffers. */
@@ -91,6 +94,8 @@ export class RtpSender {
     }
     const probe = new Uint8Array(frameSamples * 2);
     const payloadBytes = options.codec.encodeInto(new Int16Array(frameSamples), probe, 0);
+    this.frameSamples = frameSamples;
+    this.encodedSilenceByte = probe[0] ?? 0;
     this.packetBytes = RTP_HEADER_SIZE + payloadBytes;
     const count = Math.max(1, options.packetBuffers ?? 4);
     this.buffers = Array.from({ length: count }, () => Buffer.alloc(this.packetBytes));
@@ -110,6 +115,27 @@ export class RtpSender {
   }
 
   /**
+   * Copies the frame's payload from the utterance's shared encoding, when it has one for this codec
+   * (G.711: a byte per sample); returns the bytes written, or undefined to encode the frame instead.
+   * The last frame's padding is the codec's encoded silence.
+   */
+  private copyEncoded(source: AudioSource, buf: Buffer): number | undefined {
+    const encoded = source.frameUtterance?.encoded?.[this.codec.name];
+    const start = source.frameStartSample;
+    if (encoded === undefined || start === undefined) return undefined;
+    const n = this.frameSamples;
+    if (this.packetBytes - RTP_HEADER_SIZE !== n) return undefined;
+    const end = Math.min(start + n, encoded.length);
+    let o = RTP_HEADER_SIZE;
+    for (let i = start; i < end; i++) buf[o++] = encoded[i]!;
+    if (end - start < n) {
+      const silence = this.encodedSilenceByte;
+      for (; o < RTP_HEADER_SIZE + n; o++) buf[o] = silence;
+    }
+    return n;
+  }
+
+  /**
    * Builds the packet for pacer tick `tickIndex`, to be sent at `nowMs`. The returned buffer is
    * owned by the sender and reused a few packets later: send it at once.
    */
@@ -125,7 +151,7 @@ export class RtpSender {
     const silent = source.frameIsSilence === true;
     let payloadBytes = this.packetBytes - RTP_HEADER_SIZE;
     if (!silent || !this.holdsSilence[bufferIndex]) {
-      payloadBytes = this.codec.encodeInto(frame, buf, RTP_HEADER_SIZE);
+      payloadBytes = this.copyEncoded(source, buf) ?? this.codec.encodeInto(frame, buf, RTP_HEADER_SIZE);
       this.holdsSilence[bufferIndex] = silent;
     }
     const seq = (this.initialSequenceNumber + this.packets) & 0xffff;

@@ -8,7 +8,7 @@ let turnCount = 0;
 function turn(t: Partial<TurnState>): TurnState {
   const index = turnCount++;
   return {
-    step: { kind: 'say', utterance: { label: 'a.wav', audio: utterance }, replyTimeoutMs: 10_000, expectReply: true },
+    step: { kind: 'say', utterance: { label: 'a.wav', audio: utterance, encoded: {} }, replyTimeoutMs: 10_000, expectReply: true },
     stepIndex: index + 1,
     index,
     speechStartSentAtMs: null,
@@ -87,9 +87,9 @@ test('a call that never got an answer has no media numbers and keeps its reason'
 });
 
 test("a barge-in turn measures from the caller's speech start to the end of the reply it talked over", () => {
-  const said = turn({ played: true, speechEndSentAtMs: 5000, step: { kind: 'say', utterance: { label: 'bye.wav', audio: utterance }, replyTimeoutMs: 1000, expectReply: false } });
+  const said = turn({ played: true, speechEndSentAtMs: 5000, step: { kind: 'say', utterance: { label: 'bye.wav', audio: utterance, encoded: {} }, replyTimeoutMs: 1000, expectReply: false } });
   const barge = turn({
-    step: { kind: 'barge_in', utterance: { label: 'wait', audio: utterance }, afterMs: 800, replyTimeoutMs: 10_000 },
+    step: { kind: 'barge_in', utterance: { label: 'wait', audio: utterance, encoded: {} }, afterMs: 800, replyTimeoutMs: 10_000 },
     played: true,
     interrupts: 0,
     speechStartSentAtMs: 6200,

@@ -199,3 +199,30 @@ test('silence and RFC 4733 event packets share the sequence; silence leaves the 
   assert.equal(sender.packetsSent, 4);
   assert.equal(sender.octetsSent, 160 * 3 + 4, 'the event payload counts in the SR octet count');
 });
+
+test('an utterance encoded once sends the same packets as one encoded per frame, for both codecs', async () => {
+  const { encodeUtterance } = await import('../../src/media/encodeUtterance.js');
+  for (const name of ['PCMU', 'PCMA'] as const) {
+    const codec = codecFor(name);
+    // 3.5 frames: the last frame is padded, with encoded silence in the shared case.
+    const pcm = ramp(560, 11);
+    const packets = (shared: boolean): string[] => {
+      const source = new UtteranceQueue(160);
+      const sender = new RtpSender({ codec, source, rng: scripted(0.5, 0.25, 0.75) });
+      source.enqueue({ id: 'u', pcm, speechEndSample: 500, ...(shared ? { encoded: encodeUtterance(pcm, [codec]) } : {}) });
+      return Array.from({ length: 6 }, (_, i) => sender.nextPacket(i, i * 20).toString('hex'));
+    };
+    assert.deepEqual(packets(true), packets(false), name);
+  }
+  // The shared bytes are what is sent (not re-encoded from the samples).
+  const markSource = new UtteranceQueue(160);
+  const marked = new RtpSender({ codec: codecFor('PCMU'), source: markSource, rng: scripted(0.5) });
+  markSource.enqueue({ id: 'u', pcm: ramp(160), speechEndSample: 160, encoded: { PCMU: new Uint8Array(160).fill(0x55) } });
+  assert.deepEqual([...marked.nextPacket(0, 0).subarray(12)], new Array<number>(160).fill(0x55));
+  // An encoding for another codec is not used: PCMA packets from PCMU bytes would be noise.
+  const pcmaSource = new UtteranceQueue(160);
+  const pcma = new RtpSender({ codec: codecFor('PCMA'), source: pcmaSource, rng: scripted(0.5) });
+  const pcm = ramp(160);
+  pcmaSource.enqueue({ id: 'u', pcm, speechEndSample: 160, encoded: encodeUtterance(pcm, [codecFor('PCMU')]) });
+  assert.deepEqual([...pcma.nextPacket(0, 0).subarray(12)], [...codecFor('PCMA').encode(pcm)]);
+});
