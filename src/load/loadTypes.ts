@@ -1,0 +1,88 @@
+/**
+ * The load engine's shared vocabulary. A run is split into shards, one per worker thread; each shard
+ * runs its own LoadController (arrivals, the concurrency cap, drops) and reports CallRecords, which
+ * the coordinator merges into histograms, a timeline and the output files. Everything here crosses
+ * worker-thread boundaries: plain data only (structured-clone safe).
+ */
+
+/** A point of a k6-style ramp: reach `target` (calls/s or users) over `durationMs`, linearly. */
+export interface LoadStage {
+  durationMs: number;
+  target: number;
+}
+
+/** How calls arrive. */
+export type LoadModel =
+  /** Open model: new calls at a rate regardless of how the system copes (SIPp -r). */
+  | { kind: 'open'; arrivals: 'constant' | 'poisson'; ratePerSec: number; stages?: LoadStage[] }
+  /** Closed model: keep `users` calls up; a call that ends is replaced at once (--users). */
+  | { kind: 'closed'; users: number; stages?: LoadStage[] };
+
+/** One shard's (or a whole run's) load plan. */
+export interface LoadPlan {
+  model: LoadModel;
+  /** At most this many calls at once (SIPp -l); open-model arrivals above it are dropped, not delayed. */
+  concurrencyCap: number;
+  /** Stop starting calls after this many (SIPp -m). */
+  maxCalls?: number;
+  /** Stop starting calls after this long (--duration); undefined: until maxCalls or the stages end. */
+  durationMs?: number;
+  /** Seed of the arrival process (Poisson) and of each call's random stream. */
+  seed: number;
+}
+
+/** Run-wide wall-clock base: every `...AtMs` in a record is milliseconds since the run started. */
+export interface RunClockBase {
+  /** `performance.timeOrigin + performance.now()` of the run's start, in the coordinator. */
+  runStartEpochMs: number;
+}
+
+/** Why a call failed (CallResult reasons, SIPp reasons such as `unexpected_message`, or `internal`). */
+export type CallOutcome = 'completed' | 'failed';
+
+/**
+ * One finished call, as the load engine keeps it: one line of calls.ndjson. Times are ms since the
+ * run started (RunClockBase), latencies in ms. `detail` is the full per-call result of the scenario
+ * kind that ran it (CallResult for YAML, SippCallResult for SIPp XML).
+ */
+export interface CallRecord {
+  callNumber: number;
+  shard: number;
+  callId: string;
+  testId: string | null;
+  outcome: CallOutcome;
+  reason: string | null;
+  reasonText: string | null;
+  /** When the schedule meant the call to start (coordinated omission: latencies count from here). */
+  intendedStartAtMs: number;
+  startedAtMs: number;
+  answeredAtMs: number | null;
+  endedAtMs: number;
+  /** Intended start → actual start (scheduling lag of the generator itself). */
+  startLagMs: number;
+  inviteToAnswerMs: number | null;
+  postDialDelayMs: number | null;
+  greetingTtfaMs: number | null;
+  /** Per turn, in order (null where no reply started). */
+  ttfaMs: (number | null)[];
+  bargeInStopMs: number[];
+  agentReplyMs: number[];
+  rtp: { sentPackets: number; receivedPackets: number; lossPct: number; jitterMs: number; maxGapMs: number } | null;
+  dataRow?: number;
+  detail: unknown;
+}
+
+/** Arrivals that found the concurrency cap full (open model): counted, never silently delayed. */
+export interface DropRecord {
+  shard: number;
+  intendedStartAtMs: number;
+}
+
+/** What a shard reports, in order, to the coordinator. */
+export type ShardEvent =
+  | { type: 'call_started'; shard: number; callNumber: number; intendedStartAtMs: number; startedAtMs: number }
+  | { type: 'call_answered'; shard: number; callNumber: number; atMs: number }
+  | { type: 'call_ended'; record: CallRecord }
+  | { type: 'call_dropped'; drop: DropRecord }
+  | { type: 'shard_done'; shard: number; started: number; dropped: number }
+  | { type: 'shard_error'; shard: number; message: string; code: string; hint?: string };
