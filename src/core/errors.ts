@@ -18,7 +18,9 @@ export type ErrorCode =
   | 'AGENT_NO_WORKER'
   | 'AUDIO_SYNTH'
   | 'AUDIO_TRANSCODE'
-  | 'MEDIA_DTMF';
+  | 'MEDIA_DTMF'
+  /** A configured port range has no free port (pair) left for another call. */
+  | 'PORTS_EXHAUSTED';
 
 export interface VoiceloadErrorOptions {
   hint?: string;

@@ -49,18 +49,38 @@ export async function runPlannedCall(config: CallSetup, steps: readonly PlannedS
       ? await createTcpTransport({ host: config.localHost, port: config.localSipPort, clock, logger })
       : await createUdpTransport({ host: config.localHost, port: config.localSipPort, clock, logger });
   let ua: UserAgent | undefined;
-  let runner: CallRunner | undefined;
-  let ports: UdpPortPair | undefined;
   try {
-    ports = await bindRtpPortPair({ host: config.localHost });
     ua = new UserAgent({ transport, clock, timers: config.timers, logger, userAgent: options.userAgent ?? 'voiceload' });
-    runner = new CallRunner(config, steps, options, ua, ports, dest);
+    const ports = await bindRtpPortPair({ host: config.localHost });
+    return await runCallOn(ua, ports, dest, config, steps, options);
+  } finally {
+    await (ua === undefined ? transport.close() : ua.close());
+  }
+}
+
+/**
+ * Runs one call on a user agent and RTP port pair it does not own: many calls share one UA (the UA
+ * routes by Call-ID), so the load engine binds a transport once per shard instead of once per call.
+ * The call takes over `ports` and has closed both sockets when this resolves (whatever happened), so
+ * the caller may hand the port numbers to the next call. The UA stays open. `setup.transport`,
+ * `setup.timers` and `setup.localSipPort` are the UA's business, not this call's.
+ */
+export async function runCallOn(
+  ua: UserAgent,
+  ports: UdpPortPair,
+  dest: SipEndpoint,
+  setup: CallSetup,
+  steps: readonly PlannedStep[],
+  options: RunCallOptions,
+): Promise<CallResult> {
+  let runner: CallRunner | undefined;
+  try {
+    runner = new CallRunner(setup, steps, options, ua, ports, dest);
     return await runner.run();
   } finally {
     const media = runner?.media;
     if (media !== undefined) await media.close();
-    else if (ports !== undefined) await closeRtpPortPair(ports);
-    await (ua === undefined ? transport.close() : ua.close());
+    else await closeRtpPortPair(ports);
   }
 }
 

@@ -1,0 +1,61 @@
+import type { CallResult } from '../engine/callResult.js';
+import type { CallRecord } from './loadTypes.js';
+
+/** What the load engine knows about a call beyond its CallResult. */
+export interface CallRecordContext {
+  callNumber: number;
+  shard: number;
+  /** When the schedule meant the call to start, in run time (ms since the run started). */
+  intendedStartAtMs: number;
+  /** When the shard launched it, in run time. */
+  startedAtMs: number;
+  /** The call's clock reading (CallResult timelines) → run time. */
+  toRunMs: (clockMs: number) => number;
+  /** The test id the call carried to the agent (X-Lk-Test-Id), if any. */
+  testId?: string | null;
+  /** 1-based CSV row. */
+  dataRow?: number;
+}
+
+/**
+ * Pure: one finished call as the load engine keeps it. Times become run time, latencies are copied
+ * as measured (they are differences of one clock, so no conversion), and `detail` keeps the whole
+ * CallResult so nothing measured is lost.
+ */
+export function toCallRecord(result: CallResult, ctx: CallRecordContext): CallRecord {
+  const t = result.timeline;
+  const answered = t.answeredAtMs === undefined ? null : ctx.toRunMs(t.answeredAtMs);
+  return {
+    callNumber: ctx.callNumber,
+    shard: ctx.shard,
+    callId: result.callId,
+    testId: ctx.testId ?? null,
+    outcome: result.outcome,
+    reason: result.reason ?? null,
+    reasonText: result.reasonText ?? null,
+    intendedStartAtMs: ctx.intendedStartAtMs,
+    startedAtMs: ctx.startedAtMs,
+    answeredAtMs: answered,
+    endedAtMs: ctx.toRunMs(t.endedAtMs),
+    startLagMs: ctx.startedAtMs - ctx.intendedStartAtMs,
+    inviteToAnswerMs: result.inviteToAnswerMs,
+    postDialDelayMs: result.postDialDelayMs,
+    greetingTtfaMs: result.greetingTtfaMs,
+    ttfaMs: result.turns.map((turn) => turn.ttfaMs),
+    bargeInStopMs: result.turns.flatMap((turn) => (turn.bargeInStopMs === null ? [] : [turn.bargeInStopMs])),
+    agentReplyMs: result.turns.flatMap((turn) => (turn.agentReplyMs === null ? [] : [turn.agentReplyMs])),
+    // No codec: no media session was ever set up, so there are no RTP numbers to report.
+    rtp:
+      result.codec === null
+        ? null
+        : {
+            sentPackets: result.rtp.sentPackets,
+            receivedPackets: result.rtp.receivedPackets,
+            lossPct: result.rtp.lossPct,
+            jitterMs: result.rtp.jitterMs,
+            maxGapMs: result.rtp.maxGapMs,
+          },
+    ...(ctx.dataRow === undefined ? {} : { dataRow: ctx.dataRow }),
+    detail: result,
+  };
+}

@@ -1,0 +1,114 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildCallResult, type CallObservations, type TurnState } from '../../src/engine/buildCallResult.js';
+import { toCallRecord } from '../../src/load/callRecord.js';
+
+const audio = { pcm8k: new Int16Array(0), durationMs: 0, speechStartSample: 0, speechEndSample: 0, speechStartMs: 0, speechEndMs: 0, sourceSampleRate: 8000 };
+
+function turn(index: number, t: Partial<TurnState>): TurnState {
+  return {
+    step: { kind: 'say', utterance: { label: 'a.wav', audio, encoded: {} }, replyTimeoutMs: 10_000, expectReply: true },
+    stepIndex: index + 1,
+    index,
+    speechStartSentAtMs: null,
+    speechEndSentAtMs: null,
+    onsetAtMs: null,
+    offsetAtMs: null,
+    played: false,
+    interruptedReplyEndAtMs: null,
+    ...t,
+  };
+}
+
+const observed: CallObservations = {
+  target: 'sip:agent@127.0.0.1',
+  transport: 'udp',
+  nowMs: 9000,
+  sip: {
+    timeline: { inviteSentAtMs: 1000, ringingAtMs: 1010, answeredAtMs: 1500, ackSentAtMs: 1501, byeSentAtMs: 8000, endedAtMs: 8001 },
+    finalStatus: 200,
+    callId: 'c1',
+    authChallenges: 0,
+  },
+  // Only the fields buildCallResult reads.
+  media: { sentPackets: 300, receivedPackets: 290, lossPct: 1.5, jitterMs: 2.25, maxGapMs: 60, pacingErrorMs: { count: 300, mean: 0.1, max: 0.9 } } as unknown as CallObservations['media'],
+  codec: 'PCMU',
+  endedBy: 'local',
+  firstRtpAtMs: 1520,
+  greetingOnsetAtMs: 2300,
+  greetingOffsetAtMs: 4100,
+  turns: [
+    turn(0, { played: true, speechEndSentAtMs: 6000, onsetAtMs: 6850, offsetAtMs: 7600 }),
+    turn(1, {
+      step: { kind: 'barge_in', utterance: { label: 'b.wav', audio, encoded: {} }, afterMs: 300, replyTimeoutMs: 10_000 },
+      interrupts: 0,
+      played: true,
+      speechStartSentAtMs: 7200,
+      speechEndSentAtMs: 7700,
+      interruptedReplyEndAtMs: 7400,
+    }),
+  ],
+  stepsCompleted: 3,
+  malformedSipMessages: 0,
+};
+
+test('toCallRecord: event times in run time, latencies copied, the CallResult kept as detail', () => {
+  const result = buildCallResult(observed);
+  // The worker's clock reads 1000 ms when the run started 40 ms ago (in run time).
+  const toRunMs = (clockMs: number): number => clockMs - 960;
+  const record = toCallRecord(result, { callNumber: 7, shard: 1, intendedStartAtMs: 35, startedAtMs: 38.5, toRunMs, testId: 'run-7', dataRow: 2 });
+  assert.equal(record.callNumber, 7);
+  assert.equal(record.shard, 1);
+  assert.equal(record.callId, 'c1');
+  assert.equal(record.testId, 'run-7');
+  assert.equal(record.outcome, result.outcome);
+  assert.equal(record.reason, null);
+  assert.equal(record.startedAtMs, 38.5);
+  assert.equal(record.startLagMs, 38.5 - 35);
+  assert.equal(record.answeredAtMs, toRunMs(observed.sip?.timeline.answeredAtMs ?? NaN));
+  assert.equal(record.endedAtMs, toRunMs(result.timeline.endedAtMs));
+  assert.equal(record.inviteToAnswerMs, result.inviteToAnswerMs);
+  assert.equal(record.postDialDelayMs, result.postDialDelayMs);
+  assert.equal(record.greetingTtfaMs, result.greetingTtfaMs);
+  assert.deepEqual(record.ttfaMs, result.turns.map((t) => t.ttfaMs));
+  assert.equal(record.ttfaMs.length, 2);
+  assert.deepEqual(record.bargeInStopMs, result.turns.flatMap((t) => (t.bargeInStopMs === null ? [] : [t.bargeInStopMs])));
+  assert.equal(record.bargeInStopMs.length, 1, 'the barge-in turn has a stop time');
+  assert.deepEqual(record.agentReplyMs, result.turns.flatMap((t) => (t.agentReplyMs === null ? [] : [t.agentReplyMs])));
+  assert.deepEqual(record.rtp, {
+    sentPackets: result.rtp.sentPackets,
+    receivedPackets: result.rtp.receivedPackets,
+    lossPct: result.rtp.lossPct,
+    jitterMs: result.rtp.jitterMs,
+    maxGapMs: result.rtp.maxGapMs,
+  });
+  assert.equal(record.dataRow, 2);
+  assert.equal(record.detail, result);
+  assert.deepEqual(JSON.parse(JSON.stringify(record)).detail, JSON.parse(JSON.stringify(result)), 'the record is plain data');
+});
+
+test('toCallRecord: a call that failed before any answer has no answer time and no RTP numbers', () => {
+  const result = buildCallResult({
+    target: 'sip:agent@127.0.0.1',
+    transport: 'udp',
+    nowMs: 1400,
+    sip: { timeline: { inviteSentAtMs: 1000, endedAtMs: 1400 }, finalStatus: 486, callId: 'c2', authChallenges: 0 },
+    codec: null,
+    failure: { reason: 'sip_486', text: 'Busy Here' },
+    endedBy: null,
+    greetingOnsetAtMs: null,
+    greetingOffsetAtMs: null,
+    turns: [],
+    stepsCompleted: 0,
+    malformedSipMessages: 0,
+  });
+  const record = toCallRecord(result, { callNumber: 1, shard: 0, intendedStartAtMs: 0, startedAtMs: 2, toRunMs: (ms) => ms });
+  assert.equal(record.outcome, 'failed');
+  assert.equal(record.reason, 'sip_486');
+  assert.equal(record.reasonText, result.reasonText ?? null);
+  assert.equal(record.answeredAtMs, null);
+  assert.equal(record.rtp, null);
+  assert.equal(record.testId, null);
+  assert.equal('dataRow' in record, false);
+  assert.equal(record.endedAtMs, 1400);
+});
