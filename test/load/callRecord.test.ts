@@ -31,7 +31,7 @@ const observed: CallObservations = {
     authChallenges: 0,
   },
   // Only the fields buildCallResult reads.
-  media: { sentPackets: 300, receivedPackets: 290, lossPct: 1.5, jitterMs: 2.25, maxGapMs: 60, pacingErrorMs: { count: 300, mean: 0.1, max: 0.9 } } as unknown as CallObservations['media'],
+  media: { sentPackets: 300, receivedPackets: 290, lossPct: 1.5, jitterMs: 2.25, maxGapMs: 60, pacingErrorMs: { count: 300, mean: 0.1, max: 0.9 } } as unknown as NonNullable<CallObservations['media']>,
   codec: 'PCMU',
   endedBy: 'local',
   firstRtpAtMs: 1520,
