@@ -53,3 +53,41 @@ test('voiceload run --json on the shipped order-status scenario: one record per 
     await agent.stop();
   }
 });
+
+test('Ctrl-C during a run: no new calls, active calls end with BYE, every started call is reported, exit 130', { timeout: 60_000 }, async () => {
+  const truth = new MemoryTruthSink();
+  const agent = await startAgent({ port: 0, profile: quick(), truth });
+  try {
+    const scenario = fileURLToPath(new URL('../../scenarios/order-status.yaml', import.meta.url));
+    const run = await runCli(['run', scenario, '--target', agent.uri, '-m', '50', '-l', '2', '--json', '-v'], {
+      deadlineMs: 40_000,
+      onSpawn: (kill, output) => {
+        const poll = setInterval(() => {
+          // Both calls are up and the agent has started its greetings.
+          if ((output().match(/agent starts speaking/g)?.length ?? 0) >= 2) {
+            clearInterval(poll);
+            kill('SIGINT');
+          }
+        }, 20);
+        setTimeout(() => clearInterval(poll), 30_000);
+      },
+    });
+    assert.equal(run.code, 130, run.stderr);
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; outcome?: string; reason?: string; endedBy?: string; aborted?: boolean; calls?: number });
+    const calls = lines.filter((l) => l.type === 'call');
+    assert.equal(calls.length, 2, 'both started calls are reported, and no call started after Ctrl-C');
+    for (const c of calls) {
+      assert.equal(c.reason, 'aborted');
+      assert.equal(c.endedBy, 'local');
+    }
+    const summary = lines.find((l) => l.type === 'summary');
+    assert.equal(summary?.aborted, true);
+    assert.equal(summary?.calls, 2);
+    // The agent saw both calls end with our BYE.
+    const ended = truth.records.filter((r) => r.type === 'call');
+    assert.equal(ended.length, 2);
+    for (const r of ended) assert.equal(r.type === 'call' ? r.endedBy : '', 'caller');
+  } finally {
+    await agent.stop();
+  }
+});
