@@ -20,7 +20,9 @@ export type ErrorCode =
   | 'AUDIO_TRANSCODE'
   | 'MEDIA_DTMF'
   /** A configured port range has no free port (pair) left for another call. */
-  | 'PORTS_EXHAUSTED';
+  | 'PORTS_EXHAUSTED'
+  /** A results file (--out) could not be written. */
+  | 'RESULTS_WRITE';
 
 export interface VoiceloadErrorOptions {
   hint?: string;
