@@ -91,6 +91,11 @@ export class RtpPortPool {
     this.counts.released++;
   }
 
+  /** RTP ports of the pairs calls hold now (ranged pools; ephemeral pairs are not tracked). */
+  inUseRtpPorts(): number[] {
+    return [...this.taken];
+  }
+
   stats(): RtpPortPoolStats {
     const inUse = this.options.range === undefined ? this.ephemeralInUse : this.taken.size;
     const capacity = this.options.range === undefined ? Infinity : this.free.length + this.taken.size;

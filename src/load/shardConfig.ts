@@ -1,0 +1,39 @@
+import type { CallSetup } from '../engine/callConfig.js';
+import type { LoadPlan } from './loadTypes.js';
+import type { PortRange } from './portRange.js';
+
+/**
+ * Everything one shard needs, as plain data: it crosses to a worker thread by structured clone
+ * (workerData), so no functions and no class instances. `base.auth.password` travels here and is
+ * never logged or put in an event.
+ */
+export interface ShardConfig {
+  /** The YAML scenario file; each shard loads and prepares it (synthesis comes from the disk cache). */
+  scenarioFile: string;
+  /** What the command line decides for every call (target, local address, timers, credentials). */
+  base: CallSetup;
+  /** This shard's part of the run's load plan (splitPlan). */
+  plan: LoadPlan;
+  shard: number;
+  shards: number;
+  /** `performance.timeOrigin + performance.now()` at the run's start, in the coordinator. */
+  runStartEpochMs: number;
+  /** This shard's RTP ports (its part of --rtp-ports); absent: ephemeral pairs. */
+  rtpPorts?: PortRange;
+  /** The port this shard's SIP transport binds (--sip-port plus the shard index); 0 or absent: ephemeral. */
+  sipPort?: number;
+  /** Seeds each call's random stream, with its call number (as runScenario does). */
+  seed: number;
+  runId: string;
+  /** Where synthesised speech is cached (default audio-fixtures/.cache). */
+  speechCacheDir?: string;
+  /** User-Agent header value. */
+  userAgent?: string;
+  /** SO_RCVBUF/SO_SNDBUF of the shard's SIP socket: every call of the shard shares it. */
+  sipSocketBufferBytes?: number;
+}
+
+/** The SIP port of shard `shard` when the run asked for `--sip-port base`: consecutive ports, one per shard. */
+export function shardSipPort(basePort: number | undefined, shard: number): number {
+  return basePort === undefined || basePort === 0 ? 0 : basePort + shard;
+}

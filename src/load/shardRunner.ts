@@ -1,0 +1,221 @@
+import { SystemClock, type Clock } from '../core/clock.js';
+import { isVoiceloadError } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/log.js';
+import { createRng } from '../core/rng.js';
+import type { CallResult } from '../engine/callResult.js';
+import { planScenarioCall, type PlannedCall } from '../engine/planScenarioCall.js';
+import { prepareScenario, type PreparedScenario } from '../engine/prepareScenario.js';
+import { resolveTarget, runCallOn } from '../engine/runCall.js';
+import type { UdpPortPair } from '../media/udpPortPair.js';
+import { loadScenario } from '../scenario/loadScenario.js';
+import { generateCallId } from '../sip/identifiers.js';
+import { createTcpTransport, createUdpTransport, type SipEndpoint, type SipTransport } from '../sip/transport/index.js';
+import { UserAgent } from '../sip/ua/userAgent.js';
+import { toCallRecord } from './callRecord.js';
+import { LoadController, type LaunchContext, type LoadControllerOptions } from './loadController.js';
+import type { CallRecord, ShardEvent } from './loadTypes.js';
+import { RtpPortPool } from './pooledRtpPorts.js';
+import { checkPortRangeFits } from './portRange.js';
+import type { ShardConfig } from './shardConfig.js';
+
+/** What runShard needs of a load controller (the real one: LoadController). */
+export interface ShardLoadController {
+  run(): Promise<{ started: number; dropped: number }>;
+  stop(): void;
+}
+
+/** Seams for tests and diagnostics; a worker uses the defaults. */
+export interface ShardDeps {
+  /** Default SystemClock (performance.now()). */
+  clock?: Clock;
+  /** Clock reading → run time. Default `performance.timeOrigin + ms - runStartEpochMs`, right for SystemClock in any thread. */
+  toRunMs?: (clockMs: number) => number;
+  createController?: (options: LoadControllerOptions) => ShardLoadController;
+  logger?: Logger;
+  /** Sees the shard's shared resources once they are up (tests check the port pool). */
+  onReady?: (resources: { ua: UserAgent; ports: RtpPortPool }) => void;
+}
+
+/** The user agent, port pool and target every call of a shard shares. */
+interface ShardResources {
+  prepared: PreparedScenario;
+  dest: SipEndpoint;
+  ua: UserAgent;
+  ports: RtpPortPool;
+}
+
+/**
+ * One shard of a run, in whatever thread calls it: prepares the scenario, binds ONE SIP transport
+ * that every call of the shard shares (the UA tells calls apart by Call-ID), gives each call an RTP
+ * pair from the shard's pool, and lets a LoadController decide when calls start. Reports through
+ * `emit`, in order: call_started, call_answered, call_ended (a CallRecord) or call_dropped per call,
+ * then shard_done; a setup problem (scenario, target, ports) is one shard_error instead, and no call
+ * starts. Aborting `signal` stops new calls and ends active ones (BYE or CANCEL); the promise
+ * resolves once they have ended. It never rejects.
+ */
+export async function runShard(config: ShardConfig, emit: (ev: ShardEvent) => void, signal?: AbortSignal, deps: ShardDeps = {}): Promise<void> {
+  const shard = config.shard;
+  const clock = deps.clock ?? new SystemClock();
+  const toRunMs = deps.toRunMs ?? ((ms: number) => performance.timeOrigin + ms - config.runStartEpochMs);
+  const logger = deps.logger ?? silentLogger;
+  let resources: ShardResources;
+  try {
+    resources = await setUp(config, clock, logger);
+  } catch (e) {
+    emit(shardError(shard, e));
+    return;
+  }
+  const { ua, ports } = resources;
+  deps.onReady?.({ ua, ports });
+  // Calls listen to the shard's own signal too: stop() must end calls even if a controller does not abort them.
+  const stopCalls = new AbortController();
+  // Launches still running: the shared UA closes only after every call has ended.
+  const active = new Set<Promise<void>>();
+  let controller: ShardLoadController | undefined;
+  const onAbort = (): void => {
+    controller?.stop();
+    stopCalls.abort();
+  };
+  try {
+    controller = (deps.createController ?? ((o) => new LoadController(o)))({
+      clock,
+      plan: config.plan,
+      shard,
+      shards: config.shards,
+      toRunMs,
+      launch: (ctx) => {
+        const p = launchCall(config, resources, ctx, { clock, toRunMs, logger, emit, stop: stopCalls.signal }).finally(() => active.delete(p));
+        active.add(p);
+        return p;
+      },
+      onDrop: (drop) => emit({ type: 'call_dropped', drop }),
+    });
+    if (signal?.aborted === true) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const { started, dropped } = await controller.run();
+    await Promise.all(active);
+    emit({ type: 'shard_done', shard, started, dropped });
+  } catch (e) {
+    stopCalls.abort();
+    await Promise.all(active);
+    emit(shardError(shard, e));
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await ua.close();
+  }
+}
+
+async function setUp(config: ShardConfig, clock: Clock, logger: Logger): Promise<ShardResources> {
+  const base = config.base;
+  if (config.rtpPorts !== undefined) checkPortRangeFits(config.rtpPorts, config.plan.concurrencyCap);
+  const scenario = loadScenario(config.scenarioFile);
+  const prepared = await prepareScenario(scenario, config.speechCacheDir === undefined ? {} : { speech: { cacheDir: config.speechCacheDir } });
+  // Every call of the scenario goes to the target's host and port (a scenario's `to` changes only the user part).
+  const dest = await resolveTarget(base.target);
+  const sipPort = config.sipPort ?? 0;
+  const transport: SipTransport =
+    scenario.transport === 'tcp'
+      ? await createTcpTransport({ host: base.localHost, port: sipPort, clock, logger })
+      : await createUdpTransport({
+          host: base.localHost,
+          port: sipPort,
+          clock,
+          logger,
+          ...(config.sipSocketBufferBytes === undefined ? {} : { socketBufferBytes: config.sipSocketBufferBytes }),
+        });
+  const ua = new UserAgent({ transport, clock, timers: base.timers, logger, userAgent: config.userAgent ?? 'voiceload' });
+  const ports = new RtpPortPool({ host: base.localHost, ...(config.rtpPorts === undefined ? {} : { range: config.rtpPorts }) });
+  return { prepared, dest, ua, ports };
+}
+
+interface LaunchEnv {
+  clock: Clock;
+  toRunMs: (clockMs: number) => number;
+  logger: Logger;
+  emit: (ev: ShardEvent) => void;
+  stop: AbortSignal;
+}
+
+/** One call of the shard: planned, run on the shared UA with a pooled RTP pair, reported. Never rejects. */
+async function launchCall(config: ShardConfig, r: ShardResources, ctx: LaunchContext, env: LaunchEnv): Promise<void> {
+  const { shard } = config;
+  const { callNumber, intendedStartAtMs } = ctx;
+  const startedAtMs = env.toRunMs(env.clock.nowMs());
+  env.emit({ type: 'call_started', shard, callNumber, intendedStartAtMs, startedAtMs });
+  const signal = AbortSignal.any([ctx.signal, env.stop]);
+  let planned: PlannedCall | undefined;
+  let pair: UdpPortPair | undefined;
+  try {
+    // The same per-call stream as runScenario: equal seeds and call numbers draw equal choices.
+    const rng = createRng((config.seed ^ Math.imul(callNumber, 0x9e3779b1)) >>> 0);
+    const callId = generateCallId(config.base.localHost);
+    planned = planScenarioCall(r.prepared, config.base, { runId: config.runId, callNumber, rng, callId });
+    pair = await r.ports.acquire();
+    const result: CallResult = await runCallOn(r.ua, pair, r.dest, planned.setup, planned.steps, {
+      clock: env.clock,
+      logger: env.logger,
+      signal,
+      ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
+      onEvent: (ev) => {
+        if (ev.type === 'answered') env.emit({ type: 'call_answered', shard, callNumber, atMs: env.toRunMs(ev.atMs) });
+      },
+    });
+    env.emit({
+      type: 'call_ended',
+      record: toCallRecord(result, {
+        callNumber,
+        shard,
+        intendedStartAtMs,
+        startedAtMs,
+        toRunMs: env.toRunMs,
+        testId: testIdOf(planned),
+        ...(planned.dataRow === undefined ? {} : { dataRow: planned.dataRow }),
+      }),
+    });
+  } catch (e) {
+    // The call never got going (no RTP pair left, a planning bug): it still ends in a record.
+    env.emit({ type: 'call_ended', record: launchFailure(config, ctx, startedAtMs, env.toRunMs(env.clock.nowMs()), planned, e) });
+  } finally {
+    // runCallOn has closed the pair's sockets by now: its ports may go to the next call.
+    if (pair !== undefined) r.ports.release(pair);
+  }
+}
+
+/** The X-Lk-Test-Id the call carries to the agent (LiveKit's test id header), if the scenario sets one. */
+function testIdOf(planned: PlannedCall): string | null {
+  return planned.setup.headers.find((h) => h.name.toLowerCase() === 'x-lk-test-id')?.value ?? null;
+}
+
+function launchFailure(config: ShardConfig, ctx: LaunchContext, startedAtMs: number, endedAtMs: number, planned: PlannedCall | undefined, e: unknown): CallRecord {
+  const code = isVoiceloadError(e) ? e.code : 'INTERNAL';
+  const message = e instanceof Error ? e.message : String(e);
+  return {
+    callNumber: ctx.callNumber,
+    shard: config.shard,
+    callId: planned?.setup.callId ?? '',
+    testId: planned === undefined ? null : testIdOf(planned),
+    outcome: 'failed',
+    reason: code === 'PORTS_EXHAUSTED' ? 'ports_exhausted' : 'internal',
+    reasonText: message,
+    intendedStartAtMs: ctx.intendedStartAtMs,
+    startedAtMs,
+    answeredAtMs: null,
+    endedAtMs,
+    startLagMs: startedAtMs - ctx.intendedStartAtMs,
+    inviteToAnswerMs: null,
+    postDialDelayMs: null,
+    greetingTtfaMs: null,
+    ttfaMs: [],
+    bargeInStopMs: [],
+    agentReplyMs: [],
+    rtp: null,
+    ...(planned?.dataRow === undefined ? {} : { dataRow: planned.dataRow }),
+    detail: { error: { code, message } },
+  };
+}
+
+/** A setup problem as the coordinator shows it: code, message and hint, nothing else (no config, no secrets). */
+export function shardError(shard: number, e: unknown): Extract<ShardEvent, { type: 'shard_error' }> {
+  if (isVoiceloadError(e)) return { type: 'shard_error', shard, code: e.code, message: e.message, ...(e.hint === undefined ? {} : { hint: e.hint }) };
+  return { type: 'shard_error', shard, code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+}
