@@ -4,7 +4,9 @@
  * SIPp UAS (`-sn uas`) on 127.0.0.1: voiceload through its CLI engine (`runCall`, no greeting, no turns;
  * it binds a SIP socket and an RTP pair per call), SIPp with its built-in `uac` scenario at `-l 1`.
  * Prints CPU ms per call and wall ms per call for both, and the ratios. Asserts nothing.
- * Run: node --import tsx bench/call-setup.ts [calls]
+ * `--pooled` also runs voiceload the way a load shard places calls: one SIP transport and user agent
+ * for every call, an RTP pair per call from a port pool (runCallOn).
+ * Run: node --import tsx bench/call-setup.ts [calls] [--pooled]
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -12,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { freePort, waitUntilListening } from '../test/interop/helpers/ports.js';
 import { PeerProcess } from '../test/interop/helpers/peerProcess.js';
 
-const calls = Number(process.argv[2] ?? 200);
+const args = process.argv.slice(2);
+const pooled = args.includes('--pooled');
+const calls = Number(args.find((a) => !a.startsWith('--')) ?? 200);
 const run = promisify(execFile);
 
 async function sippUas(count: number): Promise<{ port: number; proc: PeerProcess }> {
@@ -24,9 +28,9 @@ async function sippUas(count: number): Promise<{ port: number; proc: PeerProcess
   return { port, proc };
 }
 
-async function voiceloadSide(): Promise<{ cpuMs: number; wallMs: number; completed: number }> {
+async function voiceloadSide(helper = 'sequentialCalls.ts'): Promise<{ cpuMs: number; wallMs: number; completed: number }> {
   const uas = await sippUas(calls + 1);
-  const script = fileURLToPath(new URL('./helpers/sequentialCalls.ts', import.meta.url));
+  const script = fileURLToPath(new URL(`./helpers/${helper}`, import.meta.url));
   const { stdout } = await run(process.execPath, ['--import', 'tsx', script, `sip:bench@127.0.0.1:${uas.port}`, String(calls)], { maxBuffer: 1 << 20 });
   await uas.proc.stop();
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { cpuMs: number; wallMs: number; completed: number };
@@ -53,9 +57,16 @@ async function sippSide(): Promise<{ cpuMs: number; wallMs: number }> {
 }
 
 const ours = await voiceloadSide();
+const oursPooled = pooled ? await voiceloadSide('pooledSequentialCalls.ts') : undefined;
 const theirs = await sippSide();
 const per = (ms: number): string => (ms / calls).toFixed(3);
 console.log(`call setup + teardown, ${calls} sequential calls against a SIPp UAS on 127.0.0.1`);
 console.log(`  voiceload  CPU ${per(ours.cpuMs)} ms/call  wall ${per(ours.wallMs)} ms/call  (${ours.completed}/${calls} completed)`);
+if (oursPooled !== undefined) {
+  console.log(`  voiceload pooled (one UA, RTP pool)  CPU ${per(oursPooled.cpuMs)} ms/call  wall ${per(oursPooled.wallMs)} ms/call  (${oursPooled.completed}/${calls} completed)`);
+}
 console.log(`  SIPp uac   CPU ${per(theirs.cpuMs)} ms/call  wall ${per(theirs.wallMs)} ms/call`);
 console.log(`  ratio voiceload/SIPp: CPU ${(ours.cpuMs / theirs.cpuMs).toFixed(2)}x, wall ${(ours.wallMs / theirs.wallMs).toFixed(2)}x`);
+if (oursPooled !== undefined) {
+  console.log(`  ratio voiceload pooled/SIPp: CPU ${(oursPooled.cpuMs / theirs.cpuMs).toFixed(2)}x, wall ${(oursPooled.wallMs / theirs.wallMs).toFixed(2)}x`);
+}
