@@ -29,3 +29,4 @@ export { formatThreshold, formatStat } from './threshold.js';
 export type { Threshold, ThresholdCondition, ThresholdResult, ThresholdStat, ThresholdOp, ThresholdMetric } from './threshold.js';
 export { formatProgress } from './formatProgress.js';
 export type { ProgressSnapshot } from './formatProgress.js';
+export { progressSnapshot } from './progressSnapshot.js';

@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatProgress } from '../../src/results/formatProgress.js';
+import { progressSnapshot } from '../../src/results/progressSnapshot.js';
+import { Timeline } from '../../src/results/timeline.js';
+import { RunCounters } from '../../src/results/runCounters.js';
+import { callRecord } from './callRecordFixture.js';
 
 test('the progress line of the issue, from its snapshot', () => {
   const line = formatProgress({
@@ -34,4 +38,26 @@ test('top three reasons, drops when any, no ttfa yet, open-ended runs over an ho
   assert.match(line, /failed 10 \(b 4, d 3, c 2, \+1 more\)/);
   assert.match(line, /dropped 5/);
   assert.match(line, /ttfa —$/);
+});
+
+test('progressSnapshot takes rate, active calls and TTFA from the last closed interval and totals from the counts', () => {
+  const tl = new Timeline({ intervalMs: 500 });
+  const counters = new RunCounters();
+  const records = [
+    callRecord({ callNumber: 1, startedAtMs: 10, answeredAtMs: 100, endedAtMs: 400, ttfaMs: [300], detail: null }),
+    callRecord({ callNumber: 2, startedAtMs: 20, answeredAtMs: null, endedAtMs: 450, outcome: 'failed', reason: 'sip_503', ttfaMs: [] }),
+    callRecord({ callNumber: 3, startedAtMs: 30, answeredAtMs: 200, endedAtMs: 900, ttfaMs: [], detail: null }),
+  ];
+  for (const r of records) (tl.addCall(r), counters.recordCall(r));
+  const last = tl.closeUpTo(500).at(-1)!;
+  const s = progressSnapshot({ elapsedMs: 500, totalMs: 10_000, lastRow: last, counts: counters.snapshot() });
+  assert.equal(s.callsPerSec, last.started / 0.5);
+  assert.equal(s.activeCalls, last.activeCalls);
+  assert.equal(s.ttfaP50Ms, last.ttfaMs.p50);
+  assert.equal(s.failed, 1);
+  assert.deepEqual(s.failedByReason, { sip_503: 1 });
+  assert.match(formatProgress(s), /^elapsed 00:00 \/ 00:10 \| active 1 \| 6\.0 calls\/s/);
+  const none = progressSnapshot({ elapsedMs: 0, lastRow: undefined, counts: new RunCounters().snapshot() });
+  assert.equal(none.callsPerSec, 0);
+  assert.equal(none.ttfaP95Ms, null);
 });
