@@ -86,6 +86,7 @@ export class ShardHost {
       stop.signal,
       this.options.shardDeps,
     ).then(() => end ?? this.lost(config.shard, 'the shard ended without reporting'));
+    // Nothing to kill in this thread: the hard stop is the soft one.
     return { stop: () => stop.abort(), terminate: async () => stop.abort(), ended };
   }
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,6 +166,34 @@ test('shards: pooled calls in one shard, in two worker threads, stopped mid-run,
       }
       assert.equal(seen.length, 4);
       assert.deepEqual(seen.map((c) => c.endedBy), ['caller', 'caller', 'caller', 'caller'], 'each call got our BYE');
+    });
+
+    await t.test('terminate(): the hard stop ends the workers at once; shards not done report shard_error, nothing hangs', async () => {
+      // A far end that never answers (the calls ring): killing the workers leaves no call at the agent.
+      const sink = dgram.createSocket('udp4');
+      await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', () => resolve()));
+      const events: ShardEvent[] = [];
+      let started = 0;
+      let terminated: Promise<void> | undefined;
+      let host: ShardHost | undefined;
+      const config = runConfig(agent, long, { model: { kind: 'closed', users: 2 }, concurrencyCap: 2, seed: 6 }, 'kill');
+      host = new ShardHost({
+        config: { ...config, base: { ...config.base, target: `sip:agent@127.0.0.1:${sink.address().port}` } },
+        shards: 2,
+        onEvent: (ev) => {
+          events.push(ev);
+          if (ev.type === 'call_started' && ++started === 2) terminated = host?.terminate();
+        },
+      });
+      try {
+        const ends = await host.run();
+        await terminated;
+        assert.deepEqual(ends.map((e) => e.type), ['shard_error', 'shard_error']);
+        assert.ok(ends.every((e) => e.type === 'shard_error' && e.code === 'INTERNAL' && /exited/.test(e.message)), JSON.stringify(ends));
+        assert.equal(ended(events).length, 0, 'no call ended: the workers were killed under them');
+      } finally {
+        sink.close();
+      }
     });
 
     await t.test('a port range too small, or a bad target: a clear error before any call', async () => {
