@@ -74,9 +74,13 @@ export async function runCallOn(
   options: RunCallOptions,
 ): Promise<CallResult> {
   let runner: CallRunner | undefined;
+  // The runner reads the transport's malformed count, which a shared UA's calls all add to: count
+  // only what arrived while this call ran (an unparsable datagram names no call).
+  const malformedBefore = ua.transport.stats.malformed;
   try {
     runner = new CallRunner(setup, steps, options, ua, ports, dest);
-    return await runner.run();
+    const result = await runner.run();
+    return { ...result, malformedSipMessages: result.malformedSipMessages - malformedBefore };
   } finally {
     const media = runner?.media;
     if (media !== undefined) await media.close();
