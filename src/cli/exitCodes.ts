@@ -7,6 +7,8 @@ export const ExitCode = {
   usage: 2,
   /** voiceload itself failed (a bug or the environment, e.g. no free port). */
   internal: 3,
+  /** A run's thresholds (--threshold, or the scenario's) were not met: the failing ones are printed. */
+  thresholdsFailed: 99,
   /** Stopped by Ctrl-C / SIGTERM; partial results were written. */
   aborted: 130,
 } as const;

@@ -2,6 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { VoiceloadError } from '../core/errors.js';
 import { SIP_PASSWORD_ENV } from '../core/secretEnv.js';
 import { parseDurationMs } from './duration.js';
+import type { LoadModel } from '../load/loadTypes.js';
+import { parseStages } from '../load/parseStages.js';
+import { parsePortRange, type PortRange } from '../load/portRange.js';
+import { parseRecordPolicy, type RecordPolicy } from '../load/recordPolicy.js';
+import { parseThreshold } from '../results/parseThreshold.js';
+import type { Threshold } from '../results/threshold.js';
 
 /** Options of `voiceload run` as the argument parser hands them over (strings, unvalidated). */
 export interface RawRunOptions {
@@ -27,6 +33,20 @@ export interface RawRunOptions {
   localPort?: string;
   t?: string;
   retrans?: boolean;
+  users?: string;
+  stages?: string;
+  arrivals?: string;
+  duration?: string;
+  out?: string;
+  tag?: string[];
+  threshold?: string[];
+  abortOnFail?: boolean;
+  record?: string;
+  rtpPorts?: string;
+  sipPort?: string;
+  workers?: string;
+  interval?: string;
+  maxFailureRate?: string;
 }
 
 /** A validated `voiceload run`. */
@@ -61,6 +81,26 @@ export interface RunConfig {
   localPort: number;
   /** SIPp -nr: no UDP retransmissions. */
   retransmissions: boolean;
+  /** The load: an open model at -r (constant or Poisson arrivals) or a closed one (--users), ramped by --stages. */
+  model: LoadModel;
+  /** --duration: stop starting calls after this long. */
+  durationMs?: number;
+  /** True when -m was given (otherwise a run with --duration/--stages/--users has no call limit). */
+  callsGiven: boolean;
+  outDir?: string;
+  tags: Record<string, string>;
+  thresholds: Threshold[];
+  abortOnFail: boolean;
+  record?: RecordPolicy;
+  rtpPorts?: PortRange;
+  sipPort?: number;
+  /** Worker threads; 0 runs the calls in the main thread. Default: one per core. */
+  workers?: number;
+  intervalMs: number;
+  /** Exit 1 when the share of failed calls is above this (default 0: any failed call). */
+  maxFailureRate: number;
+  /** -trace_stat: write the timeline CSV even without --out (SIPp's <scenario>_<pid>_.csv). */
+  traceStat: boolean;
   json: boolean;
   verbose: boolean;
 }
@@ -146,6 +186,50 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
   if (remote !== undefined && !/^sips?:/i.test(remote) && !/^(\[[0-9a-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/i.test(remote)) {
     problems.push(`remote "${remote}" is neither a SIP URI nor host[:port]`);
   }
+  const attempt = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (e) {
+      problems.push(e instanceof Error ? e.message : String(e));
+      return undefined;
+    }
+  };
+  const users = int(raw.users, '--users', 0);
+  const stages = raw.stages === undefined ? undefined : attempt(() => parseStages(raw.stages ?? ''));
+  const arrivals = raw.arrivals ?? 'constant';
+  if (arrivals !== 'constant' && arrivals !== 'poisson') problems.push(`--arrivals must be constant or poisson, not "${arrivals}"`);
+  if (users !== undefined && raw.rate !== undefined) problems.push('--users (closed model: keep N calls up) and -r (open model: calls per second) exclude each other');
+  if (users !== undefined && arrivals === 'poisson') problems.push('--arrivals poisson is for the open model (-r), not --users');
+  // With stages the ramp starts from -r / --users when given, else from 0 (k6's startRate / startVUs).
+  const ratePerSec = (rate * 1000) / periodMs;
+  const model: LoadModel =
+    users !== undefined
+      ? { kind: 'closed', users: users ?? 0, ...(stages === undefined ? {} : { stages }) }
+      : { kind: 'open', arrivals: arrivals === 'poisson' ? 'poisson' : 'constant', ratePerSec: stages !== undefined && raw.rate === undefined ? 0 : ratePerSec, ...(stages === undefined ? {} : { stages }) };
+  const durationMs = raw.duration === undefined ? undefined : attempt(() => parseDurationMs(raw.duration ?? '', '--duration'));
+  const tags: Record<string, string> = {};
+  for (const t of raw.tag ?? []) {
+    const eq = t.indexOf('=');
+    if (eq <= 0) problems.push(`--tag "${t}" is not name=value`);
+    else tags[t.slice(0, eq).trim()] = t.slice(eq + 1).trim();
+  }
+  const thresholds = (raw.threshold ?? []).flatMap((t) => {
+    const parsed = attempt(() => parseThreshold(t));
+    return parsed === undefined ? [] : [parsed];
+  });
+  const record = raw.record === undefined ? undefined : attempt(() => parseRecordPolicy(raw.record ?? ''));
+  if (record !== undefined && raw.out === undefined) problems.push('--record writes WAV files under --out DIR/recordings: give --out');
+  const rtpPorts = raw.rtpPorts === undefined ? undefined : attempt(() => parsePortRange(raw.rtpPorts ?? ''));
+  const sipPort = int(raw.sipPort, '--sip-port', 0);
+  const workers = int(raw.workers, '--workers', 0);
+  let intervalMs = 1000;
+  if (raw.interval !== undefined) intervalMs = attempt(() => parseDurationMs(raw.interval ?? '', '--interval')) ?? 1000;
+  if (intervalMs < 100) problems.push('--interval must be at least 100ms');
+  let maxFailureRate = 0;
+  if (raw.maxFailureRate !== undefined) {
+    maxFailureRate = Number(raw.maxFailureRate);
+    if (!(maxFailureRate >= 0 && maxFailureRate <= 1)) problems.push(`--max-failure-rate is a fraction from 0 to 1, not "${raw.maxFailureRate}"`);
+  }
   if (problems.length > 0) throw new VoiceloadError('CLI_USAGE', problems.join('\n'), { hint: 'run `voiceload run --help` for the options' });
   const password = env[SIP_PASSWORD_ENV];
   return {
@@ -168,6 +252,20 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
     retransmissions: raw.retrans !== false,
     ...(raw.speechCache === undefined ? {} : { speechCacheDir: raw.speechCache }),
     ...(password === undefined || password === '' ? {} : { password }),
+    model,
+    ...(durationMs === undefined ? {} : { durationMs }),
+    callsGiven: raw.calls !== undefined,
+    ...(raw.out === undefined ? {} : { outDir: raw.out }),
+    tags,
+    thresholds,
+    abortOnFail: raw.abortOnFail === true,
+    ...(record === undefined ? {} : { record }),
+    ...(rtpPorts === undefined ? {} : { rtpPorts }),
+    ...(sipPort === undefined ? {} : { sipPort }),
+    ...(workers === undefined ? {} : { workers }),
+    intervalMs,
+    maxFailureRate,
+    traceStat: raw.traceStat === true,
     json: raw.json === true,
     verbose: raw.verbose === true,
   };

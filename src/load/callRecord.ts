@@ -25,6 +25,8 @@ export interface CallRecordContext {
 export function toCallRecord(result: CallResult, ctx: CallRecordContext): CallRecord {
   const t = result.timeline;
   const answered = t.answeredAtMs === undefined ? null : ctx.toRunMs(t.answeredAtMs);
+  // Turns that awaited a reply and were reached: the others (said-only, never played) have no TTFA to miss.
+  const timed = result.turns.filter((turn) => turn.outcome === 'replied' || turn.outcome === 'no_reply');
   return {
     callNumber: ctx.callNumber,
     shard: ctx.shard,
@@ -38,10 +40,12 @@ export function toCallRecord(result: CallResult, ctx: CallRecordContext): CallRe
     answeredAtMs: answered,
     endedAtMs: ctx.toRunMs(t.endedAtMs),
     startLagMs: ctx.startedAtMs - ctx.intendedStartAtMs,
-    inviteToAnswerMs: result.inviteToAnswerMs,
+    // Coordinated omission (METRICS.md): set-up latency counts from when the call was meant to start.
+    inviteToAnswerMs: result.inviteToAnswerMs === null ? null : round(result.inviteToAnswerMs + Math.max(0, ctx.startedAtMs - ctx.intendedStartAtMs)),
     postDialDelayMs: result.postDialDelayMs,
     greetingTtfaMs: result.greetingTtfaMs,
-    ttfaMs: result.turns.map((turn) => turn.ttfaMs),
+    ttfaMs: timed.map((turn) => turn.ttfaMs),
+    replyOnsetAtMs: timed.map((turn) => (turn.ttfaMs === null || turn.speechEndSentAtMs === null ? null : ctx.toRunMs(turn.speechEndSentAtMs + turn.ttfaMs))),
     bargeInStopMs: result.turns.flatMap((turn) => (turn.bargeInStopMs === null ? [] : [turn.bargeInStopMs])),
     agentReplyMs: result.turns.flatMap((turn) => (turn.agentReplyMs === null ? [] : [turn.agentReplyMs])),
     // No codec: no media session was ever set up, so there are no RTP numbers to report.
@@ -58,4 +62,8 @@ export function toCallRecord(result: CallResult, ctx: CallRecordContext): CallRe
     ...(ctx.dataRow === undefined ? {} : { dataRow: ctx.dataRow }),
     detail: result,
   };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
 }

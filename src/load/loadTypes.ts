@@ -58,13 +58,15 @@ export interface CallRecord {
   startedAtMs: number;
   answeredAtMs: number | null;
   endedAtMs: number;
-  /** Intended start → actual start (scheduling lag of the generator itself). */
+  /** Intended start → actual start (scheduling lag of the generator itself; included in inviteToAnswerMs). */
   startLagMs: number;
   inviteToAnswerMs: number | null;
   postDialDelayMs: number | null;
   greetingTtfaMs: number | null;
-  /** Per turn, in order (null where no reply started). */
+  /** Per turn that awaited a reply, in order (null where no reply started); said-only turns are not here. */
   ttfaMs: (number | null)[];
+  /** Run time of each of those replies' onset (null where none started), for the timeline. */
+  replyOnsetAtMs?: (number | null)[];
   bargeInStopMs: number[];
   agentReplyMs: number[];
   rtp: { sentPackets: number; receivedPackets: number; lossPct: number; jitterMs: number; maxGapMs: number } | null;

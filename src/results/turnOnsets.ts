@@ -15,7 +15,7 @@ export interface TimedSample {
  * is placed at the call's end. Onsets are kept within [startedAtMs, endedAtMs].
  */
 export function turnOnsets(r: CallRecord): TimedSample[] {
-  const fromDetail = onsetsFromDetail(r);
+  const fromDetail = r.replyOnsetAtMs?.length === r.ttfaMs.length ? r.replyOnsetAtMs : onsetsFromDetail(r);
   const out: TimedSample[] = [];
   r.ttfaMs.forEach((value, i) => {
     if (value === null) return;

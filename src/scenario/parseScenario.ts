@@ -12,6 +12,8 @@ import { STEP_KINDS, type Scenario, type ScenarioData, type ScenarioStep, type S
 import { ScenarioError } from './scenarioError.js';
 import { knownScenarioKeysAt, scenarioSchema, stepSchema, type RawStep, type RawUtterance } from './scenarioSchema.js';
 import { ScenarioSource } from './scenarioSource.js';
+import { isVoiceloadError } from '../core/errors.js';
+import { parseThreshold } from '../results/parseThreshold.js';
 import { BUILTIN_TEMPLATE_NAMES, parseTemplate, templateNames, type Template } from './template.js';
 
 /** Where the digest password comes from; never from the scenario file. */
@@ -77,6 +79,14 @@ function readScenario(src: ScenarioSource, value: unknown, baseDir: string): Sce
     ...(raw.auth_user === undefined ? {} : { authUser: tpl(['auth_user'], raw.auth_user) }),
     ...(data === undefined ? {} : { data: data satisfies ScenarioData }),
     tts: { voice: raw.tts.voice, rateWpm: raw.tts.rate_wpm },
+    thresholds: raw.thresholds.flatMap((text, i) => {
+      try {
+        return [parseThreshold(text)];
+      } catch (e) {
+        src.problem(['thresholds', i], e instanceof Error ? e.message : String(e), isVoiceloadError(e) ? e.hint : undefined);
+        return [];
+      }
+    }),
     steps: resolved,
   };
   for (const h of scenario.headers) {

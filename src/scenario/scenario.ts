@@ -1,3 +1,4 @@
+import type { Threshold } from '../results/threshold.js';
 import type { Template } from './template.js';
 
 /** Where a step was written, for the runner's messages. */
@@ -56,5 +57,7 @@ export interface Scenario {
   data?: ScenarioData;
   /** How `text:` utterances are synthesised (espeak-ng voice and speaking rate). */
   tts: { voice: string; rateWpm: number };
+  /** Pass/fail conditions checked at the end of a run, like --threshold. */
+  thresholds: Threshold[];
   steps: ScenarioStep[];
 }

@@ -47,6 +47,7 @@ export const scenarioSchema = z.strictObject({
       order: z.enum(['sequential', 'random']).default('sequential'),
     })
     .optional(),
+  thresholds: z.array(z.string({ error: 'a threshold is a string such as "ttfa_ms: p(95)<1200"' })).default([]),
   steps: z.array(z.unknown()).min(1, { error: 'a scenario needs at least one step' }),
 });
 

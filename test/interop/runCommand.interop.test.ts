@@ -42,10 +42,10 @@ test('voiceload run --json on the shipped order-status scenario: one record per 
     assert.equal(run.code, 0, run.stderr + run.stdout);
     const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const calls = lines.filter((l) => l['type'] === 'call');
-    const summary = lines.find((l) => l['type'] === 'summary');
+    const summary = lines.find((l) => l['type'] === 'summary') as { seed: number; counters: { calls_completed: number } } | undefined;
     assert.equal(calls.length, 2);
-    assert.equal(summary?.['completed'], 2);
-    assert.equal(summary?.['seed'], 3);
+    assert.equal(summary?.counters.calls_completed, 2);
+    assert.equal(summary?.seed, 3);
     // The CSV rows and templates reached the agent as the X-Lk-Test-Id header.
     const testIds = truth.records.flatMap((r) => (r.type === 'call' ? [r.testId] : [])).sort();
     assert.deepEqual(testIds, ['nightly-1', 'nightly-2']);
@@ -59,30 +59,31 @@ test('Ctrl-C during a run: no new calls, active calls end with BYE, every starte
   const agent = await startAgent({ port: 0, profile: quick(), truth });
   try {
     const scenario = fileURLToPath(new URL('../../scenarios/order-status.yaml', import.meta.url));
-    const run = await runCli(['run', scenario, '--target', agent.uri, '-m', '50', '-l', '2', '--json', '-v'], {
+    const run = await runCli(['run', scenario, '--target', agent.uri, '-m', '50', '-l', '2', '--json'], {
       deadlineMs: 40_000,
-      onSpawn: (kill, output) => {
+      onSpawn: (kill) => {
         const poll = setInterval(() => {
-          // Both calls are up and the agent has started its greetings.
-          if ((output().match(/agent starts speaking/g)?.length ?? 0) >= 2) {
+          // Both calls are up (the agent answered them) and into their greetings.
+          if (agent.stats().answered >= 2) {
             clearInterval(poll);
-            kill('SIGINT');
+            setTimeout(() => kill('SIGINT'), 500);
           }
         }, 20);
         setTimeout(() => clearInterval(poll), 30_000);
       },
     });
     assert.equal(run.code, 130, run.stderr);
-    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; outcome?: string; reason?: string; endedBy?: string; aborted?: boolean; calls?: number });
+    type Line = { type: string; reason?: string; detail?: { endedBy: string }; stoppedBy?: string; counters?: { calls_attempted: number } };
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
     const calls = lines.filter((l) => l.type === 'call');
     assert.equal(calls.length, 2, 'both started calls are reported, and no call started after Ctrl-C');
     for (const c of calls) {
       assert.equal(c.reason, 'aborted');
-      assert.equal(c.endedBy, 'local');
+      assert.equal(c.detail?.endedBy, 'local');
     }
     const summary = lines.find((l) => l.type === 'summary');
-    assert.equal(summary?.aborted, true);
-    assert.equal(summary?.calls, 2);
+    assert.equal(summary?.stoppedBy, 'interrupted');
+    assert.equal(summary?.counters?.calls_attempted, 2);
     // The agent saw both calls end with our BYE.
     const ended = truth.records.filter((r) => r.type === 'call');
     assert.equal(ended.length, 2);

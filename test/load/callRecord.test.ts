@@ -67,11 +67,14 @@ test('toCallRecord: event times in run time, latencies copied, the CallResult ke
   assert.equal(record.startLagMs, 38.5 - 35);
   assert.equal(record.answeredAtMs, toRunMs(observed.sip?.timeline.answeredAtMs ?? NaN));
   assert.equal(record.endedAtMs, toRunMs(result.timeline.endedAtMs));
-  assert.equal(record.inviteToAnswerMs, result.inviteToAnswerMs);
+  // Coordinated omission: set-up counts from the intended start, so the 3.5 ms start lag is in it.
+  assert.equal(record.inviteToAnswerMs, (result.inviteToAnswerMs ?? NaN) + 3.5);
   assert.equal(record.postDialDelayMs, result.postDialDelayMs);
   assert.equal(record.greetingTtfaMs, result.greetingTtfaMs);
   assert.deepEqual(record.ttfaMs, result.turns.map((t) => t.ttfaMs));
   assert.equal(record.ttfaMs.length, 2);
+  // The first reply's onset (6850 on the call's clock) in run time; the barge-in turn got none.
+  assert.deepEqual(record.replyOnsetAtMs, [toRunMs(6850), null]);
   assert.deepEqual(record.bargeInStopMs, result.turns.flatMap((t) => (t.bargeInStopMs === null ? [] : [t.bargeInStopMs])));
   assert.equal(record.bargeInStopMs.length, 1, 'the barge-in turn has a stop time');
   assert.deepEqual(record.agentReplyMs, result.turns.flatMap((t) => (t.agentReplyMs === null ? [] : [t.agentReplyMs])));
@@ -111,4 +114,20 @@ test('toCallRecord: a call that failed before any answer has no answer time and 
   assert.equal(record.testId, null);
   assert.equal('dataRow' in record, false);
   assert.equal(record.endedAtMs, 1400);
+});
+
+test('toCallRecord: turns that expect no reply, or were never reached, are not turns without a reply', () => {
+  const result = buildCallResult({
+    ...observed,
+    turns: [
+      turn(0, { played: true, speechEndSentAtMs: 6000, onsetAtMs: 6850, offsetAtMs: 7600 }),
+      turn(1, { played: true, speechEndSentAtMs: 7700, step: { kind: 'say', utterance: { label: 'bye.wav', audio, encoded: {} }, replyTimeoutMs: 10_000, expectReply: false } }),
+      turn(2, { played: true, speechEndSentAtMs: 9000 }),
+      turn(3, {}),
+    ],
+  });
+  assert.deepEqual(result.turns.map((t) => t.outcome), ['replied', 'said', 'no_reply', 'not_played']);
+  const record = toCallRecord(result, { callNumber: 1, shard: 0, intendedStartAtMs: 0, startedAtMs: 0, toRunMs: (ms) => ms });
+  assert.deepEqual(record.ttfaMs, [850, null]);
+  assert.deepEqual(record.replyOnsetAtMs, [6850, null]);
 });

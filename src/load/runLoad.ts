@@ -1,0 +1,206 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock, TimerHandle } from '../core/clock.js';
+import {
+  buildRunSummary,
+  CallsNdjsonWriter,
+  evaluateThresholds,
+  MetricHistograms,
+  RESULT_FILES,
+  RunCounters,
+  Timeline,
+  writeRunResults,
+  type ProgressSnapshot,
+  type RunSummaryDoc,
+  type Threshold,
+  type ThresholdResult,
+  type TimelineRow,
+} from '../results/index.js';
+import type { CallRecord, ShardEvent } from './loadTypes.js';
+import { ShardHost, type ShardEnd } from './shardHost.js';
+import type { ShardRunConfig } from './shardPlan.js';
+
+export interface RunLoadOptions {
+  /** The run, before it is split into shards (runStartEpochMs is set here). */
+  run: Omit<ShardRunConfig, 'runStartEpochMs'>;
+  /** Worker threads; default one per core. */
+  shards?: number;
+  inProcess?: boolean;
+  clock: Clock;
+  /** Timeline interval and progress period. Default 1000 ms. */
+  intervalMs?: number;
+  /** Where results go (summary.json, timeline.csv, calls.ndjson, histograms.json); none: in memory only. */
+  outDir?: string;
+  /** Planned length, for the progress line (--duration or the stages). */
+  totalMs?: number;
+  thresholds?: readonly Threshold[];
+  /** Evaluate thresholds every interval and stop the run on the first failure. */
+  abortOnFail?: boolean;
+  /** Configuration and tags for summary.json (secrets are redacted there). */
+  summaryConfig: unknown;
+  tags?: Record<string, string>;
+  version: string;
+  /** Target rate for timeline.csv's TargetRate column. */
+  targetRatePerSec?: number | ((atMs: number) => number);
+  onProgress?: (snapshot: ProgressSnapshot) => void;
+  onCallEnded?: (record: CallRecord) => void;
+  /** A shard failed to start or died: said once per shard. */
+  onShardError?: (ev: Extract<ShardEvent, { type: 'shard_error' }>) => void;
+}
+
+export interface LoadRunHandle {
+  /** Stops new calls; active calls end with BYE (or CANCEL); results are then written. */
+  stop(reason: 'interrupted' | 'thresholds'): void;
+  /** The hard stop: workers end now (their active calls get no BYE); results are still written. */
+  terminate(): Promise<void>;
+  done: Promise<LoadRunOutcome>;
+}
+
+export interface LoadRunOutcome {
+  summary: RunSummaryDoc;
+  timeline: TimelineRow[];
+  thresholds: ThresholdResult[];
+  /** Why the run ended early, if it did. */
+  stoppedBy: 'interrupted' | 'thresholds' | null;
+  shardEnds: ShardEnd[];
+  /** Files written (absolute paths). */
+  files: string[];
+}
+
+/**
+ * The coordinator of a load run: spreads the plan over shards (worker threads), merges what they
+ * report into HDR histograms, counters and the per-interval timeline, streams every call to
+ * calls.ndjson as it ends, reports progress each interval, evaluates thresholds, and writes the
+ * result files when the run ends, however it ends.
+ */
+export function startLoad(o: RunLoadOptions): LoadRunHandle {
+  const intervalMs = o.intervalMs ?? 1000;
+  const runStartEpochMs = performance.timeOrigin + o.clock.nowMs();
+  const runStartClockMs = o.clock.nowMs();
+  const startedAt = new Date(runStartEpochMs).toISOString();
+  const histograms = new MetricHistograms();
+  const counters = new RunCounters();
+  const timeline = new Timeline({ intervalMs });
+  let calls: CallsNdjsonWriter | undefined;
+  if (o.outDir !== undefined) {
+    mkdirSync(o.outDir, { recursive: true });
+    calls = new CallsNdjsonWriter(join(o.outDir, RESULT_FILES.calls));
+  }
+  let active = 0;
+  let stoppedBy: LoadRunOutcome['stoppedBy'] = null;
+  let progressTimer: TimerHandle | undefined;
+  let lastReported = -1;
+
+  const onEvent = (ev: ShardEvent): void => {
+    timeline.onEvent(ev);
+    switch (ev.type) {
+      case 'call_started':
+        active++;
+        return;
+      case 'call_ended':
+        active--;
+        histograms.recordCall(ev.record);
+        counters.recordCall(ev.record);
+        calls?.write(ev.record);
+        o.onCallEnded?.(ev.record);
+        return;
+      case 'call_dropped':
+        counters.recordDrop(ev.drop);
+        return;
+      case 'shard_error':
+        o.onShardError?.(ev);
+        return;
+      default:
+        return;
+    }
+  };
+
+  const host = new ShardHost({
+    config: { ...o.run, runStartEpochMs },
+    ...(o.shards === undefined ? {} : { shards: o.shards }),
+    ...(o.inProcess === undefined ? {} : { inProcess: o.inProcess }),
+    onEvent,
+  });
+
+  const stop = (reason: 'interrupted' | 'thresholds'): void => {
+    stoppedBy ??= reason;
+    host.stop();
+  };
+
+  const tick = (): void => {
+    const nowRunMs = o.clock.nowMs() - runStartClockMs;
+    const closed = timeline.closeUpTo(nowRunMs);
+    const last = closed[closed.length - 1];
+    if (last !== undefined && last.index !== lastReported) {
+      lastReported = last.index;
+      const c = counters.snapshot();
+      o.onProgress?.({
+        elapsedMs: nowRunMs,
+        ...(o.totalMs === undefined ? {} : { totalMs: o.totalMs }),
+        activeCalls: active,
+        callsPerSec: (last.started * 1000) / intervalMs,
+        answered: c.callsAnswered,
+        failed: c.callsFailed,
+        failedByReason: c.failedByReason,
+        dropped: c.callsDropped,
+        ttfaP50Ms: last.ttfaMs.p50,
+        ttfaP95Ms: last.ttfaMs.p95,
+      });
+    }
+    if (o.abortOnFail === true && stoppedBy === null && (o.thresholds?.length ?? 0) > 0) {
+      const results = evaluateThresholds(o.thresholds ?? [], { histograms, counts: counters.snapshot() });
+      // A metric without samples yet is not a failure mid-run: only measured values stop the run.
+      if (results.some((r) => !r.passed && r.actual !== null)) stop('thresholds');
+    }
+    progressTimer = o.clock.setTimer(intervalMs - (nowRunMs % intervalMs) + 1, tick);
+  };
+  progressTimer = o.clock.setTimer(intervalMs, tick);
+
+  const done = host.run().then(
+    (shardEnds) => finish(shardEnds),
+    (e: unknown) => {
+      progressTimer?.cancel();
+      calls?.close();
+      throw e;
+    },
+  );
+
+  const finish = (shardEnds: ShardEnd[]): LoadRunOutcome => {
+    progressTimer?.cancel();
+    calls?.close();
+    const endedRunMs = o.clock.nowMs() - runStartClockMs;
+    const summary = buildRunSummary({
+      config: o.summaryConfig,
+      ...(o.tags === undefined ? {} : { tags: o.tags }),
+      version: o.version,
+      startedAt,
+      endedAt: new Date(runStartEpochMs + endedRunMs).toISOString(),
+      histograms,
+      counters,
+      ...(o.thresholds === undefined ? {} : { thresholds: o.thresholds }),
+    });
+    const rows = timeline.rows();
+    const files: string[] = [];
+    if (o.outDir !== undefined) {
+      files.push(
+        ...writeRunResults(o.outDir, {
+          summary,
+          timeline: { rows, csv: { startEpochMs: runStartEpochMs, endMs: endedRunMs, ...(o.targetRatePerSec === undefined ? {} : { targetRatePerSec: o.targetRatePerSec }) } },
+          histograms,
+          interval: { startMs: 0, endMs: endedRunMs },
+        }),
+      );
+      if (calls !== undefined) files.push(calls.path);
+    }
+    return { summary, timeline: rows, thresholds: summary.thresholds.results, stoppedBy, shardEnds, files };
+  };
+
+  return {
+    stop,
+    terminate: async () => {
+      stoppedBy ??= 'interrupted';
+      await host.terminate();
+    },
+    done,
+  };
+}
