@@ -198,6 +198,7 @@ export async function runYamlScenario(config: RunConfig, version: string, io: Co
       ...(config.speechCacheDir === undefined ? {} : { speechCacheDir: config.speechCacheDir }),
       ...(config.rtpPorts === undefined ? {} : { rtpPorts: config.rtpPorts }),
       ...(config.sipPort === undefined ? {} : { sipPort: config.sipPort }),
+      ...(config.record === undefined || config.outDir === undefined ? {} : { record: config.record, outDir: config.outDir }),
     },
     shards,
     inProcess: config.workers === 0,

@@ -5,6 +5,8 @@
  * worker-thread boundaries: plain data only (structured-clone safe).
  */
 
+import type { RecordingEntry } from './recordingSink.js';
+
 /** A point of a k6-style ramp: reach `target` (calls/s or users) over `durationMs`, linearly. */
 export interface LoadStage {
   durationMs: number;
@@ -86,5 +88,7 @@ export type ShardEvent =
   | { type: 'call_answered'; shard: number; callNumber: number; atMs: number }
   | { type: 'call_ended'; record: CallRecord }
   | { type: 'call_dropped'; drop: DropRecord }
+  /** --record: the recordings this shard kept (sent once, before shard_done). */
+  | { type: 'recordings'; shard: number; entries: RecordingEntry[] }
   | { type: 'shard_done'; shard: number; started: number; dropped: number }
   | { type: 'shard_error'; shard: number; message: string; code: string; hint?: string };

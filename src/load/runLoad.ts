@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import {
@@ -17,6 +17,7 @@ import {
   type TimelineRow,
 } from '../results/index.js';
 import type { CallRecord, ShardEvent } from './loadTypes.js';
+import { mergeRecordings, type RecordingEntry } from './recordingSink.js';
 import { ShardHost, type ShardEnd } from './shardHost.js';
 import type { ShardRunConfig } from './shardPlan.js';
 
@@ -65,6 +66,8 @@ export interface LoadRunOutcome {
   shardEnds: ShardEnd[];
   /** Files written (absolute paths). */
   files: string[];
+  /** --record: the recordings kept (files under outDir/recordings). */
+  recordings?: RecordingEntry[];
 }
 
 /**
@@ -87,6 +90,7 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
     calls = new CallsNdjsonWriter(join(o.outDir, RESULT_FILES.calls));
   }
   let active = 0;
+  const recordings: RecordingEntry[][] = [];
   let stoppedBy: LoadRunOutcome['stoppedBy'] = null;
   let progressTimer: TimerHandle | undefined;
   let lastReported = -1;
@@ -109,6 +113,9 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
         return;
       case 'shard_error':
         o.onShardError?.(ev);
+        return;
+      case 'recordings':
+        recordings.push(ev.entries);
         return;
       default:
         return;
@@ -157,7 +164,17 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
   progressTimer = o.clock.setTimer(intervalMs, tick);
 
   const done = host.run().then(
-    (shardEnds) => finish(shardEnds),
+    async (shardEnds) => {
+      const outcome = finish(shardEnds);
+      if (o.outDir !== undefined && o.run.record !== undefined) {
+        // Each shard kept its own slowest N: together they hold the run's; keep those only.
+        outcome.recordings = await mergeRecordings(o.outDir, recordings, o.run.record.slowest);
+        const index = join(o.outDir, 'recordings.json');
+        writeFileSync(index, JSON.stringify({ policy: o.run.record, recordings: outcome.recordings }, null, 2) + '\n');
+        outcome.files.push(index);
+      }
+      return outcome;
+    },
     (e: unknown) => {
       progressTimer?.cancel();
       calls?.close();

@@ -1,6 +1,7 @@
 import type { CallSetup } from '../engine/callConfig.js';
 import type { LoadPlan } from './loadTypes.js';
 import type { PortRange } from './portRange.js';
+import type { RecordPolicy } from './recordPolicy.js';
 
 /**
  * Everything one shard needs, as plain data: it crosses to a worker thread by structured clone
@@ -29,6 +30,9 @@ export interface ShardConfig {
   speechCacheDir?: string;
   /** User-Agent header value. */
   userAgent?: string;
+  /** --record: which calls' agent audio to keep, written under `outDir`/recordings. */
+  record?: RecordPolicy;
+  outDir?: string;
   /** SO_RCVBUF/SO_SNDBUF of the shard's SIP socket: every call of the shard shares it. */
   sipSocketBufferBytes?: number;
 }

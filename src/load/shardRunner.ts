@@ -6,6 +6,9 @@ import type { CallResult } from '../engine/callResult.js';
 import { planScenarioCall, type PlannedCall } from '../engine/planScenarioCall.js';
 import { prepareScenario, type PreparedScenario } from '../engine/prepareScenario.js';
 import { resolveTarget, runCallOn } from '../engine/runCall.js';
+import { AgentAudioRecorder } from './agentAudioRecorder.js';
+import { RecordingSink } from './recordingSink.js';
+import { MediaScheduler } from '../media/mediaScheduler.js';
 import type { UdpPortPair } from '../media/udpPortPair.js';
 import { loadScenario } from '../scenario/loadScenario.js';
 import { generateCallId } from '../sip/identifiers.js';
@@ -32,8 +35,14 @@ export interface ShardDeps {
   toRunMs?: (clockMs: number) => number;
   createController?: (options: LoadControllerOptions) => ShardLoadController;
   logger?: Logger;
-  /** Sees the shard's shared resources once they are up (tests check the port pool). */
-  onReady?: (resources: { ua: UserAgent; ports: RtpPortPool }) => void;
+  /** Sees the shard's shared resources once they are up (tests check the port pool; benches read the media clock). */
+  onReady?: (resources: { ua: UserAgent; ports: RtpPortPool; scheduler: MediaScheduler | undefined }) => void;
+  /**
+   * Default true: every call's RTP session sends on the shard's one MediaScheduler (one timer tick
+   * for all calls). false: each session runs its own Pacer, as `voiceload call` does (diagnostics:
+   * bench/load-scale.ts --own-pacers measures the difference).
+   */
+  sharedMediaClock?: boolean;
 }
 
 /** The user agent, port pool and target every call of a shard shares. */
@@ -42,6 +51,10 @@ interface ShardResources {
   dest: SipEndpoint;
   ua: UserAgent;
   ports: RtpPortPool;
+  /** The shard's one media clock: every call's packets go out in its batches (absent: one Pacer per call). */
+  scheduler?: MediaScheduler;
+  /** --record: keeps agent audio of failed and slowest calls under the output directory. */
+  recordings?: RecordingSink;
 }
 
 /**
@@ -61,12 +74,13 @@ export async function runShard(config: ShardConfig, emit: (ev: ShardEvent) => vo
   let resources: ShardResources;
   try {
     resources = await setUp(config, clock, logger);
+    if (deps.sharedMediaClock !== false) resources.scheduler = new MediaScheduler({ clock, logger });
   } catch (e) {
     emit(shardError(shard, e));
     return;
   }
   const { ua, ports } = resources;
-  deps.onReady?.({ ua, ports });
+  deps.onReady?.({ ua, ports, scheduler: resources.scheduler });
   // Calls listen to the shard's own signal too: stop() must end calls even if a controller does not abort them.
   const stopCalls = new AbortController();
   // Launches still running: the shared UA closes only after every call has ended.
@@ -94,6 +108,7 @@ export async function runShard(config: ShardConfig, emit: (ev: ShardEvent) => vo
     signal?.addEventListener('abort', onAbort, { once: true });
     const { started, dropped } = await controller.run();
     await Promise.all(active);
+    if (resources.recordings !== undefined) emit({ type: 'recordings', shard, entries: resources.recordings.list() });
     emit({ type: 'shard_done', shard, started, dropped });
   } catch (e) {
     stopCalls.abort();
@@ -101,6 +116,7 @@ export async function runShard(config: ShardConfig, emit: (ev: ShardEvent) => vo
     emit(shardError(shard, e));
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    resources.scheduler?.stop();
     await ua.close();
   }
 }
@@ -125,7 +141,8 @@ async function setUp(config: ShardConfig, clock: Clock, logger: Logger): Promise
         });
   const ua = new UserAgent({ transport, clock, timers: base.timers, logger, userAgent: config.userAgent ?? 'voiceload' });
   const ports = new RtpPortPool({ host: base.localHost, ...(config.rtpPorts === undefined ? {} : { range: config.rtpPorts }) });
-  return { prepared, dest, ua, ports };
+  const recordings = config.record === undefined || config.outDir === undefined ? undefined : new RecordingSink(config.outDir, config.record);
+  return { prepared, dest, ua, ports, ...(recordings === undefined ? {} : { recordings }) };
 }
 
 interface LaunchEnv {
@@ -151,18 +168,19 @@ async function launchCall(config: ShardConfig, r: ShardResources, ctx: LaunchCon
     const callId = generateCallId(config.base.localHost);
     planned = planScenarioCall(r.prepared, config.base, { runId: config.runId, callNumber, rng, callId });
     pair = await r.ports.acquire();
+    const recorder = r.recordings === undefined ? undefined : new AgentAudioRecorder();
     const result: CallResult = await runCallOn(r.ua, pair, r.dest, planned.setup, planned.steps, {
       clock: env.clock,
       logger: env.logger,
       signal,
+      ...(r.scheduler === undefined ? {} : { mediaScheduler: r.scheduler }),
+      ...(recorder === undefined ? {} : { onAgentFrame: (pcm: Int16Array, arrivalMs: number) => recorder.push(pcm, arrivalMs) }),
       ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
       onEvent: (ev) => {
         if (ev.type === 'answered') env.emit({ type: 'call_answered', shard, callNumber, atMs: env.toRunMs(ev.atMs) });
       },
     });
-    env.emit({
-      type: 'call_ended',
-      record: toCallRecord(result, {
+    const record = toCallRecord(result, {
         callNumber,
         shard,
         intendedStartAtMs,
@@ -170,8 +188,13 @@ async function launchCall(config: ShardConfig, r: ShardResources, ctx: LaunchCon
         toRunMs: env.toRunMs,
         testId: testIdOf(planned),
         ...(planned.dataRow === undefined ? {} : { dataRow: planned.dataRow }),
-      }),
     });
+    if (recorder !== undefined && r.recordings !== undefined) {
+      await r.recordings.callEnded({ callNumber, outcome: record.outcome, reason: record.reason, ttfaMs: record.ttfaMs }, () => recorder.samples()).catch((e: unknown) => {
+        env.logger.warn('recording not written', { error: e instanceof Error ? e.message : String(e) });
+      });
+    }
+    env.emit({ type: 'call_ended', record });
   } catch (e) {
     // The call never got going (no RTP pair left, a planning bug): it still ends in a record.
     env.emit({ type: 'call_ended', record: launchFailure(config, ctx, startedAtMs, env.toRunMs(env.clock.nowMs()), planned, e) });

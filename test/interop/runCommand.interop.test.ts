@@ -92,3 +92,35 @@ test('Ctrl-C during a run: no new calls, active calls end with BYE, every starte
     await agent.stop();
   }
 });
+
+test('--record slowest:2 keeps the agent audio of the two slowest turns as WAV files with an index', { timeout: 90_000 }, async () => {
+  const { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { readWav } = await import('../../src/audio/readWav.js');
+  const { FIXTURES_DIR } = await import('./helpers/sipp.js');
+  const dir = mkdtempSync(join(tmpdir(), 'voiceload-record-'));
+  const agent = await startAgent({ port: 0, profile: quick() });
+  try {
+    const scenario = join(dir, 's.yaml');
+    writeFileSync(scenario, `steps:\n  - wait_greeting: {}\n  - say: { audio: ${FIXTURES_DIR}caller-goodbye.wav }\n  - hangup: {}\n`);
+    const out = join(dir, 'out');
+    const run = await runCli(['run', scenario, '--target', agent.uri, '-m', '4', '-r', '4', '--out', out, '--record', 'failed,slowest:2', '--workers', '2'], { deadlineMs: 60_000 });
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const calls = readFileSync(join(out, 'calls.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { callNumber: number; ttfaMs: number[] });
+    const slowest = calls.map((c) => ({ n: c.callNumber, ttfa: c.ttfaMs[0] ?? 0 })).sort((a, b) => b.ttfa - a.ttfa).slice(0, 2).map((c) => c.n).sort();
+    const index = JSON.parse(readFileSync(join(out, 'recordings.json'), 'utf8')) as { recordings: { callNumber: number; file: string }[] };
+    assert.deepEqual(index.recordings.map((r) => r.callNumber).sort(), slowest, 'the two slowest turns across both workers');
+    assert.equal(readdirSync(join(out, 'recordings')).length, 2, 'the other calls left no file behind');
+    for (const r of index.recordings) {
+      const wav = readWav(join(out, r.file));
+      assert.equal(wav.sampleRate, 8000);
+      // The agent spoke (greeting and reply): the recording is not silence.
+      assert.ok(wav.samples.some((v) => Math.abs(v) > 1000), `${r.file} holds speech`);
+      assert.ok(wav.samples.length > 8000 * 3, `${r.file} is ${wav.samples.length / 8000} s`);
+    }
+  } finally {
+    await agent.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
