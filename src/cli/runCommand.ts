@@ -10,6 +10,7 @@ import { prepareScenario } from '../engine/prepareScenario.js';
 import type { CallResult } from '../engine/callResult.js';
 import type { LoadPlan } from '../load/loadTypes.js';
 import { formatStages } from '../load/parseStages.js';
+import { probeTarget } from '../load/probeTarget.js';
 import { startLoad } from '../load/runLoad.js';
 import { formatLoadSummary } from '../report/loadSummary.js';
 import { formatCallLine } from '../report/runSummary.js';
@@ -66,6 +67,7 @@ export function registerRunCommand(program: Command, version: string, fail: (e: 
     .option('--sip-port <port>', 'first local SIP port (one per worker; default: any free port)')
     .option('--workers <n>', 'worker threads (default: one per core; 0 runs calls in the main thread)')
     .option('--interval <time>', 'timeline and progress interval', '1s')
+    .option('--no-probe', 'YAML scenarios: skip the OPTIONS request that checks the target answers before the first call')
     .option('--max-failure-rate <fraction>', 'exit 1 only when more than this share of calls failed', '0')
     .option('--seed <n>', 'seed for one_of choices, think times and random data rows (printed when not given)')
     .option('--run-id <id>', 'the {{run_id}} of this run (default: random)')
@@ -180,6 +182,10 @@ export async function runYamlScenario(config: RunConfig, version: string, io: Co
     ...(config.transport === undefined ? {} : { transport: config.transport }),
     ...(config.password === undefined ? {} : { auth: { username: '', password: config.password } }),
   };
+  if (config.probe) {
+    const probe = await probeTarget(target, { transport: config.transport ?? scenario.transport, localHost: config.localHost, clock: new SystemClock() });
+    if (config.verbose) io.stderr(`target answered OPTIONS with ${probe.status} in ${Math.round(probe.rttMs)} ms\n`);
+  }
   const plan = loadPlanOf(config);
   const shards = config.workers === 0 ? 1 : (config.workers ?? availableParallelism());
   const thresholds = [...scenario.thresholds, ...config.thresholds];

@@ -47,6 +47,7 @@ export interface RawRunOptions {
   workers?: string;
   interval?: string;
   maxFailureRate?: string;
+  probe?: boolean;
 }
 
 /** A validated `voiceload run`. */
@@ -99,6 +100,8 @@ export interface RunConfig {
   intervalMs: number;
   /** Exit 1 when the share of failed calls is above this (default 0: any failed call). */
   maxFailureRate: number;
+  /** YAML runs: check the target answers OPTIONS before the first call (--no-probe: don't). */
+  probe: boolean;
   /** -trace_stat: write the timeline CSV even without --out (SIPp's <scenario>_<pid>_.csv). */
   traceStat: boolean;
   json: boolean;
@@ -266,6 +269,7 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
     intervalMs,
     maxFailureRate,
     traceStat: raw.traceStat === true,
+    probe: raw.probe !== false,
     json: raw.json === true,
     verbose: raw.verbose === true,
   };

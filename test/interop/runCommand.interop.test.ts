@@ -124,3 +124,23 @@ test('--record slowest:2 keeps the agent audio of the two slowest turns as WAV f
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an unreachable target is one clear error before the first call (exit 2), not a run of timeouts', { timeout: 30_000 }, async () => {
+  const { mkdtempSync, existsSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { freePort } = await import('./helpers/ports.js');
+  const dir = mkdtempSync(join(tmpdir(), 'voiceload-probe-'));
+  try {
+    const port = await freePort();
+    const scenario = fileURLToPath(new URL('../../scenarios/order-status.yaml', import.meta.url));
+    const run = await runCli(['run', scenario, '--target', `sip:agent@127.0.0.1:${port}`, '-m', '5', '--out', join(dir, 'out')], { deadlineMs: 20_000 });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /did not answer an OPTIONS request within 4 s, so no call was placed/);
+    assert.match(run.stderr, /hint: check the address and port/);
+    assert.equal(existsSync(join(dir, 'out', 'calls.ndjson')), false, 'no run started');
+    assert.ok(run.elapsedMs < 15_000, `took ${run.elapsedMs} ms`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

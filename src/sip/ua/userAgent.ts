@@ -1,8 +1,8 @@
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import { silentLogger, type Logger } from '../../core/log.js';
-import { generateCallId, generateTag, type RandomBytes } from '../identifiers.js';
+import { generateBranch, generateCallId, generateTag, type RandomBytes } from '../identifiers.js';
 import { verifyDigestAuthorization } from '../digestVerify.js';
-import { getHeader, type SipHeaderField, type SipRequest } from '../message.js';
+import { createRequest, getHeader, type SipHeaderField, type SipRequest } from '../message.js';
 import { parseNameAddr } from '../nameAddr.js';
 import { parseUri } from '../uri.js';
 import { TransactionLayer, createResponse, type ServerTransaction, type TimerConfig } from '../transaction/index.js';
@@ -26,6 +26,9 @@ export interface UserAgentOptions {
    */
   inviteAuth?: InviteAuthOptions;
 }
+
+/** What an OPTIONS probe found. */
+export type ProbeResult = { ok: true; status: number; rttMs: number } | { ok: false; why: 'timeout' | 'transport'; message?: string };
 
 export interface InviteAuthOptions {
   realm: string;
@@ -116,6 +119,51 @@ export class UserAgent {
    */
   onIncomingCall(handler: (call: IncomingCall) => void): void {
     this.incomingHandler = handler;
+  }
+
+  /**
+   * Sends an out-of-dialog OPTIONS to `target` (RFC 3261 §11) and resolves with the first final
+   * response's status and round trip, or with why none came: a load run checks its target this way
+   * before the first call. Any final status (even 404 or 405) proves a SIP peer is there.
+   */
+  probe(target: string, dest: SipEndpoint, timeoutMs: number): Promise<ProbeResult> {
+    const local = this.opts.transport.local;
+    const hostPort = formatHostPort(local);
+    const proto = this.opts.transport.protocol.toUpperCase();
+    const req = createRequest('OPTIONS', target, [
+      { name: 'Via', value: `SIP/2.0/${proto} ${hostPort};branch=${generateBranch(this.opts.random)};rport` },
+      { name: 'Max-Forwards', value: '70' },
+      { name: 'From', value: `<sip:voiceload@${hostPort}>;tag=${generateTag(this.opts.random)}` },
+      { name: 'To', value: `<${target}>` },
+      { name: 'Call-ID', value: generateCallId(local.host, this.opts.random) },
+      { name: 'CSeq', value: '1 OPTIONS' },
+      { name: 'Accept', value: 'application/sdp' },
+      { name: 'User-Agent', value: this.userAgent },
+      { name: 'Content-Length', value: '0' },
+    ]);
+    const clock = this.opts.clock;
+    const sentAt = clock.nowMs();
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (r: ProbeResult): void => {
+        if (done) return;
+        done = true;
+        timer.cancel();
+        resolve(r);
+      };
+      const timer = clock.setTimer(timeoutMs, () => finish({ ok: false, why: 'timeout' }));
+      try {
+        this.transactions.sendRequest(req, dest, {
+          onResponse: (res, at) => {
+            if (res.status >= 200) finish({ ok: true, status: res.status, rttMs: at - sentAt });
+          },
+          onTimeout: () => finish({ ok: false, why: 'timeout' }),
+          onTransportError: (err) => finish({ ok: false, why: 'transport', message: err.message }),
+        });
+      } catch (e) {
+        finish({ ok: false, why: 'transport', message: e instanceof Error ? e.message : String(e) });
+      }
+    });
   }
 
   /** Number of received calls the agent still routes messages to (included in `activeCalls`). */
