@@ -168,6 +168,7 @@ export class CallRunner {
       clock: this.clock,
       codec: codecFor(n.codec.name),
       ...(this.options.logger === undefined ? {} : { logger: this.options.logger }),
+      ...(this.options.mediaScheduler === undefined ? {} : { scheduler: this.options.mediaScheduler }),
     });
     this.media = media;
     media.setTelephoneEventPayloadType(n.telephoneEventPayloadType);

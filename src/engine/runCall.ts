@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import { VoiceloadError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import { loadUtterance } from '../audio/index.js';
+import type { MediaScheduler } from '../media/mediaScheduler.js';
 import { bindRtpPortPair, closeRtpPortPair, type UdpPortPair } from '../media/udpPortPair.js';
 import { parseUri } from '../sip/uri.js';
 import { createTcpTransport, createUdpTransport, type SipEndpoint, type SipTransport } from '../sip/transport/index.js';
@@ -24,6 +25,12 @@ export interface RunCallOptions {
   userAgent?: string;
   /** Diagnostics tap: every decoded frame of agent audio with its arrival time (the pcm is reused: copy to keep). */
   onAgentFrame?: (pcm: Int16Array, arrivalMs: number) => void;
+  /**
+   * A media clock shared with the other calls of a load shard: the call's RTP packets go out in the
+   * scheduler's batches (one timer for every call) instead of on the call's own timer. Its interval
+   * must be the packet time (20 ms). Absent: the call paces itself.
+   */
+  mediaScheduler?: MediaScheduler;
 }
 
 /**
