@@ -13,7 +13,7 @@ import { formatStages } from '../load/parseStages.js';
 import { probeTarget } from '../load/probeTarget.js';
 import { startLoad } from '../load/runLoad.js';
 import { formatLoadSummary } from '../report/loadSummary.js';
-import { formatCallLine } from '../report/runSummary.js';
+import { formatCallOutcomeLine } from '../report/callOutcomeLine.js';
 import { formatProgress, formatTimelineCsv } from '../results/index.js';
 import { formatDurationMs } from '../core/duration.js';
 import { validateScenario } from '../scenario/validateScenario.js';
@@ -221,7 +221,7 @@ export async function runYamlScenario(config: RunConfig, version: string, io: Co
     onProgress: (snap) => progress.update(formatProgress(snap)),
     onCallEnded: (record) => {
       if (config.json) io.stdout(JSON.stringify({ type: 'call', runId: config.runId, ...record }) + '\n');
-      else if (config.verbose) progress.line(formatCallLine(record.callNumber, record.detail as CallResult));
+      else if (config.verbose) progress.line(formatCallOutcomeLine(record.callNumber, record.detail as CallResult));
     },
     onShardError: (ev) => progress.line(`voiceload: worker ${ev.shard}: ${ev.message}${ev.hint === undefined ? '' : `\nhint: ${ev.hint}`}`),
   });

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { startAgent } from '../../src/agent/simulatedAgent.js';
 import { resolveProfile } from '../../src/agent/profile/resolveProfile.js';
 import { MemoryTruthSink, type TruthRecord } from '../../src/agent/truthLog.js';
-import { SystemClock } from '../../src/core/clock.js';
 import { DEFAULT_CALL_SETUP } from '../../src/engine/callConfig.js';
-import { prepareScenario } from '../../src/engine/prepareScenario.js';
-import { runScenario } from '../../src/engine/runScenario.js';
+import type { CallResult } from '../../src/engine/callResult.js';
+import type { CallRecord } from '../../src/load/loadTypes.js';
+import { ShardHost } from '../../src/load/shardHost.js';
 import { loadScenario } from '../../src/scenario/loadScenario.js';
 import { FIXTURES_DIR } from '../interop/helpers/sipp.js';
 import { runCli } from '../interop/helpers/runCli.js';
@@ -74,18 +74,29 @@ test('multi-turn scenario: greeting, 3 turns, a barge-in, keys and hang-up; ever
   const agent = await startAgent({ port: 0, profile: quickProfile(), truth });
   try {
     writeFileSync(join(dir, 'data.csv'), 'caller,order_number\n+15550101,4711\n+15550102,815\n');
-    const scenario = loadScenario(writeScenario(dir, MULTI_TURN(FIXTURES_DIR)));
-    const prepared = await prepareScenario(scenario);
-    const run = await runScenario(prepared, {
-      clock: new SystemClock(),
-      base: { ...DEFAULT_CALL_SETUP, target: agent.uri },
-      calls: 2,
-      concurrency: 2,
-      seed: 7,
-      runId: 'mt',
+    const file = writeScenario(dir, MULTI_TURN(FIXTURES_DIR));
+    const scenario = loadScenario(file);
+    // The load engine's shard, in this thread: the agent and the calls read one monotonic clock.
+    const ended: CallRecord[] = [];
+    const host = new ShardHost({
+      config: {
+        scenarioFile: file,
+        base: { ...DEFAULT_CALL_SETUP, target: agent.uri },
+        plan: { model: { kind: 'open', arrivals: 'constant', ratePerSec: 10 }, concurrencyCap: 2, maxCalls: 2, seed: 7 },
+        runStartEpochMs: performance.timeOrigin + performance.now(),
+        seed: 7,
+        runId: 'mt',
+      },
+      shards: 1,
+      inProcess: true,
+      onEvent: (ev) => {
+        if (ev.type === 'call_ended') ended.push(ev.record);
+      },
     });
-    assert.equal(run.calls.length, 2);
-    for (const { callNumber, result } of run.calls) {
+    await host.run();
+    assert.equal(ended.length, 2);
+    for (const { callNumber, detail } of ended) {
+      const result = detail as CallResult;
       assert.equal(result.outcome, 'completed', JSON.stringify(result, null, 1));
       assert.equal(result.stepsCompleted, scenario.steps.length);
       const calls = records(truth, 'call', result.callId);
