@@ -91,4 +91,6 @@ export type ShardEvent =
   /** --record: the recordings this shard kept (sent once, before shard_done). */
   | { type: 'recordings'; shard: number; entries: RecordingEntry[] }
   | { type: 'shard_done'; shard: number; started: number; dropped: number }
+  /** A lint warning about the scenario, once per shard per key: the coordinator shows each key once per run. */
+  | { type: 'warning'; shard: number; key: string; message: string }
   | { type: 'shard_error'; shard: number; message: string; code: string; hint?: string };

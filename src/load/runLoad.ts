@@ -47,6 +47,8 @@ export interface RunLoadOptions {
   onCallEnded?: (record: CallRecord) => void;
   /** A shard failed to start or died: said once per shard. */
   onShardError?: (ev: Extract<ShardEvent, { type: 'shard_error' }>) => void;
+  /** A lint warning about the scenario: said once per run, however many shards see it. */
+  onWarning?: (message: string) => void;
 }
 
 export interface LoadRunHandle {
@@ -68,6 +70,8 @@ export interface LoadRunOutcome {
   files: string[];
   /** --record: the recordings kept (files under outDir/recordings). */
   recordings?: RecordingEntry[];
+  /** The scenario's lint warnings seen during the run, each once. */
+  warnings?: string[];
 }
 
 /**
@@ -94,6 +98,7 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
   let stoppedBy: LoadRunOutcome['stoppedBy'] = null;
   let progressTimer: TimerHandle | undefined;
   let lastReported = -1;
+  const warnings = new Map<string, string>();
 
   const onEvent = (ev: ShardEvent): void => {
     timeline.onEvent(ev);
@@ -116,6 +121,11 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
         return;
       case 'recordings':
         recordings.push(ev.entries);
+        return;
+      case 'warning':
+        if (warnings.has(ev.key)) return;
+        warnings.set(ev.key, ev.message);
+        o.onWarning?.(ev.message);
         return;
       default:
         return;
@@ -209,7 +219,15 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
       );
       if (calls !== undefined) files.push(calls.path);
     }
-    return { summary, timeline: rows, thresholds: summary.thresholds.results, stoppedBy, shardEnds, files };
+    return {
+      summary,
+      timeline: rows,
+      thresholds: summary.thresholds.results,
+      stoppedBy,
+      shardEnds,
+      files,
+      ...(warnings.size === 0 ? {} : { warnings: [...warnings.values()] }),
+    };
   };
 
   return {

@@ -1,4 +1,5 @@
 import type { CallSetup } from '../engine/callConfig.js';
+import type { ResolvedSippRunOptions } from '../sipp/sippRunOptions.js';
 import type { LoadPlan } from './loadTypes.js';
 import type { PortRange } from './portRange.js';
 import type { RecordPolicy } from './recordPolicy.js';
@@ -9,8 +10,16 @@ import type { RecordPolicy } from './recordPolicy.js';
  * never logged or put in an event.
  */
 export interface ShardConfig {
-  /** The YAML scenario file; each shard loads and prepares it (synthesis comes from the disk cache). */
+  /** The scenario file (YAML, or SIPp XML with kind 'sipp'); each shard loads and prepares it (synthesis comes from the disk cache). */
   scenarioFile: string;
+  /** Which kind of scenario the shard runs. Absent: 'yaml'. */
+  kind?: 'yaml' | 'sipp';
+  /**
+   * kind 'sipp': SIPp's settings for every call (remote, -d, -inf, --strict, -s, -au, retransmissions);
+   * its rate, calls and concurrency are not used (the plan decides), nor its localPort (sipPort is).
+   * `authPassword` travels here and is never logged or put in an event.
+   */
+  sipp?: ResolvedSippRunOptions;
   /** What the command line decides for every call (target, local address, timers, credentials). */
   base: CallSetup;
   /** This shard's part of the run's load plan (splitPlan). */

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { prepareScenario } from '../engine/prepareScenario.js';
 import { loadScenario } from '../scenario/loadScenario.js';
+import { prepareSippRun } from '../sipp/prepareSippRun.js';
 import type { LoadPlan, ShardEvent } from './loadTypes.js';
 import type { ShardConfig } from './shardConfig.js';
 import { planShards, type ShardRunConfig } from './shardPlan.js';
@@ -36,7 +37,8 @@ interface RunningShard {
 /**
  * Spreads a run over worker threads, one shard each (one event loop per core), and funnels their
  * ShardEvents to one listener. Before any worker starts it checks the port range and prepares the
- * scenario once, so a bad scenario is one clear error and the workers find synthesis in the cache.
+ * scenario once (a SIPp XML one with kind 'sipp': parsed, -inf and media files read), so a bad
+ * scenario is one clear error and the workers find synthesis in the cache.
  */
 export class ShardHost {
   private readonly shards: number;
@@ -56,7 +58,8 @@ export class ShardHost {
     const o = this.options;
     const split = o.splitPlan ?? defaultSplitPlan;
     const configs = planShards(o.config, split(o.config.plan, this.shards));
-    await prepareScenario(loadScenario(o.config.scenarioFile), o.config.speechCacheDir === undefined ? {} : { speech: { cacheDir: o.config.speechCacheDir } });
+    if (o.config.kind === 'sipp') prepareSippRun(o.config.scenarioFile, { injectionFile: o.config.sipp?.injectionFile });
+    else await prepareScenario(loadScenario(o.config.scenarioFile), o.config.speechCacheDir === undefined ? {} : { speech: { cacheDir: o.config.speechCacheDir } });
     if (this.stopped) return [];
     this.running = configs.map((c) => (o.inProcess === true ? this.startInProcess(c) : this.startWorker(c)));
     return Promise.all(this.running.map((r) => r.ended));

@@ -20,6 +20,7 @@ import type { CallRecord, ShardEvent } from './loadTypes.js';
 import { RtpPortPool } from './pooledRtpPorts.js';
 import { checkPortRangeFits } from './portRange.js';
 import type { ShardConfig } from './shardConfig.js';
+import { runSippShard } from './sippShardRunner.js';
 
 /** What runShard needs of a load controller (the real one: LoadController). */
 export interface ShardLoadController {
@@ -43,6 +44,10 @@ export interface ShardDeps {
    * bench/load-scale.ts --own-pacers measures the difference).
    */
   sharedMediaClock?: boolean;
+  /** SIPp shards (kind 'sipp'): binds the shard's one SIP transport (tests use a memory transport). */
+  createSippTransport?: (config: ShardConfig, clock: Clock) => Promise<SipTransport>;
+  /** SIPp shards: how long the last ACK/BYE datagrams get to leave before the transport closes. Default 50 ms. */
+  sippFlushMs?: number;
 }
 
 /** The user agent, port pool and target every call of a shard shares. */
@@ -67,6 +72,7 @@ interface ShardResources {
  * resolves once they have ended. It never rejects.
  */
 export async function runShard(config: ShardConfig, emit: (ev: ShardEvent) => void, signal?: AbortSignal, deps: ShardDeps = {}): Promise<void> {
+  if (config.kind === 'sipp') return runSippShard(config, emit, signal, deps);
   const shard = config.shard;
   const clock = deps.clock ?? new SystemClock();
   const toRunMs = deps.toRunMs ?? ((ms: number) => performance.timeOrigin + ms - config.runStartEpochMs);

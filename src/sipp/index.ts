@@ -8,9 +8,10 @@ export { parseInjectionFile, injectionRecord, type InjectionFile, type Injection
 export { readPcapRtp, type PcapRtpPacket } from './pcapAudio.js';
 export { resolveSippRunOptions, parseSippTarget, type SippRunOptions, type ResolvedSippRunOptions } from './sippRunOptions.js';
 export { runSippScenario, type SippRunDeps } from './runSippScenario.js';
-export { SippCall, type SippCallContext } from './sippCall.js';
+export { SippCall, type SippCallContext, type SippCallHooks } from './sippCall.js';
+export { SippCallHub, type SippCallHubOptions } from './sippCallHub.js';
 export type { SippCallMedia, SippMediaFactory } from './sippCallMedia.js';
-export { createSippMediaFactory, loadSippMediaFiles, resolveMediaPath, type SippMediaFiles, type SippMediaOptions } from './sippMedia.js';
+export { createSippMediaFactory, loadSippMediaFiles, resolveMediaPath, type SippMediaFiles, type SippMediaOptions, type SippMediaPorts } from './sippMedia.js';
 export { summarizeSippRun } from './summarizeSippRun.js';
 export { formatSippCall, formatSippSummary } from './formatSippRun.js';
-export type { SippCallResult, SippRunResult, SippRunSummary } from './sippResult.js';
+export type { SippCallResult, SippFailureCode, SippRunResult, SippRunSummary } from './sippResult.js';

@@ -1,10 +1,11 @@
 import type { Clock, TimerHandle } from '../core/clock.js';
+import { isVoiceloadError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
-import { getHeader } from '../sip/message.js';
 import type { RandomBytes } from '../sip/identifiers.js';
 import type { SipTransport } from '../sip/transport/transport.js';
 import type { InjectionFile } from './injectionFile.js';
-import { SippCall, type SippCallContext } from './sippCall.js';
+import type { SippCall } from './sippCall.js';
+import { SippCallHub } from './sippCallHub.js';
 import type { SippCallMedia, SippMediaFactory } from './sippCallMedia.js';
 import type { SippCallResult, SippRunResult } from './sippResult.js';
 import type { ResolvedSippRunOptions } from './sippRunOptions.js';
@@ -36,64 +37,41 @@ export interface SippRunDeps {
 export function runSippScenario(scenario: SippScenario, options: ResolvedSippRunOptions, deps: SippRunDeps): Promise<SippRunResult> {
   const { clock, transport } = deps;
   const t0 = clock.nowMs();
-  const byCallId = new Map<string, SippCall>();
-  const lingering = new Set<TimerHandle>();
   const results: SippCallResult[] = [];
-  const warnings: string[] = [];
-  const warned = new Set<string>();
   const active = new Set<SippCall>();
   let started = 0;
   let pendingStarts = 0;
-  let stray = 0;
   let aborted = false;
   let scheduleTimer: TimerHandle | undefined;
   const intervalMs = options.ratePeriodMs / options.rate;
-  const malformedAtStart = transport.stats.malformed;
 
   return new Promise<SippRunResult>((resolve) => {
     let finished = false;
-    const ctx: SippCallContext = {
+    const hub = new SippCallHub({
       scenario,
       options,
       clock,
       transport,
       rng: createRng(options.seed),
-      injection: deps.injection,
-      warnOnce: (key, message) => {
-        if (warned.has(key)) return;
-        warned.add(key);
-        warnings.push(message);
-        deps.onWarning?.(message);
-      },
-      register: (callId, call) => {
-        byCallId.set(callId, call);
-      },
+      ...(deps.injection === undefined ? {} : { injection: deps.injection }),
       ...(deps.random === undefined ? {} : { random: deps.random }),
-    };
-
-    transport.onMessage((inb) => {
-      const callId = getHeader(inb.message, 'Call-ID');
-      const call = callId === undefined ? undefined : byCallId.get(callId);
-      if (call === undefined) {
-        stray++;
-        return;
-      }
-      call.receive(inb);
+      ...(deps.lingerMs === undefined ? {} : { lingerMs: deps.lingerMs }),
+      onWarning: (_key, message) => deps.onWarning?.(message),
     });
 
     const maybeFinish = (): void => {
       if (finished || active.size > 0 || pendingStarts > 0 || (started < options.calls && !aborted)) return;
       finished = true;
       scheduleTimer?.cancel();
-      for (const t of lingering) t.cancel();
+      hub.close();
       deps.signal?.removeEventListener('abort', onAbort);
       results.sort((a, b) => a.callNumber - b.callNumber);
       resolve({
         calls: results,
         summary: summarizeSippRun(scenario.file, results, {
-          warnings,
-          malformedMessages: transport.stats.malformed - malformedAtStart,
-          strayMessages: stray,
+          warnings: [...hub.warnings],
+          malformedMessages: hub.malformedMessages,
+          strayMessages: hub.strayMessages,
           aborted,
           durationMs: clock.nowMs() - t0,
         }),
@@ -105,18 +83,12 @@ export function runSippScenario(scenario: SippScenario, options: ResolvedSippRun
       results.push(result);
       deps.onCallEnd?.(result);
       void media?.close();
-      const linger = clock.setTimer(deps.lingerMs ?? 4000, () => {
-        lingering.delete(linger);
-        for (const [id, c] of byCallId) if (c === call) byCallId.delete(id);
-      });
-      lingering.add(linger);
       schedule();
       maybeFinish();
     };
 
     const begin = (callNumber: number, media: SippCallMedia | undefined): void => {
-      let call: SippCall | undefined;
-      call = new SippCall(ctx, callNumber, media, (r) => ended(call!, media, r));
+      const call: SippCall = hub.create(callNumber, media, (r) => ended(call, media, r));
       active.add(call);
       call.start();
     };
@@ -145,6 +117,7 @@ export function runSippScenario(scenario: SippScenario, options: ResolvedSippRun
             callNumber,
             outcome: 'failed',
             reason: `media: ${e instanceof Error ? e.message : String(e)}`,
+            reasonCode: isVoiceloadError(e) && e.code === 'PORTS_EXHAUSTED' ? 'ports_exhausted' : 'media',
             rtdMs: {},
             inviteToFinalMs: null,
             inviteFinalStatus: null,

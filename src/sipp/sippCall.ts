@@ -13,7 +13,7 @@ import { buildSippMessage, keywordError, type KeywordValues } from './buildSippM
 import { injectionRecord, type InjectionFile } from './injectionFile.js';
 import { cseqOf, describeMessage, messageKey, peerTagOf } from './messageFacts.js';
 import type { ResolvedSippRunOptions } from './sippRunOptions.js';
-import type { SippCallResult } from './sippResult.js';
+import type { SippCallResult, SippFailureCode } from './sippResult.js';
 import type { RecvCommand, SendCommand, SippCommand, SippScenario } from './sippScenario.js';
 import { buildCancel, buildTeardownBye } from './teardownRequest.js';
 import type { SippCallMedia } from './sippCallMedia.js';
@@ -31,6 +31,12 @@ export interface SippCallContext {
   /** The call announces each Call-ID it sends, so the run can route replies to it. */
   register(callId: string, call: SippCall): void;
   random?: (size: number) => Buffer;
+}
+
+/** What a call reports while it runs (its result reports the rest when it ends). */
+export interface SippCallHooks {
+  /** The first 2xx to an INVITE arrived (clock ms). */
+  onAnswered?: (atMs: number) => void;
 }
 
 interface Retransmission {
@@ -69,6 +75,9 @@ export class SippCall {
   private inviteSentAtMs: number | undefined;
   private inviteToFinalMs: number | null = null;
   private inviteFinalStatus: number | null = null;
+  private firstInviteSentAtMs: number | undefined;
+  private ringingAtMs: number | undefined;
+  private answeredAtMs: number | undefined;
   private answer: SipResponse | undefined;
   private ackSent = false;
   private byeDone = false;
@@ -83,6 +92,7 @@ export class SippCall {
     readonly callNumber: number,
     private readonly media: SippCallMedia | undefined,
     private readonly onDone: (result: SippCallResult) => void,
+    private readonly hooks: SippCallHooks = {},
   ) {
     const random = ctx.random;
     this.callId = `${callNumber}-${process.pid}-${(random === undefined ? generateBranch() : generateBranch(random)).slice(7, 19)}@${ctx.options.localHost}`;
@@ -105,7 +115,7 @@ export class SippCall {
 
   /** Stops the call: BYE when answered, CANCEL when still ringing; the result says "aborted". */
   abort(reason = 'aborted'): void {
-    this.fail(reason);
+    this.fail(reason, 'aborted');
   }
 
   private get commands(): SippCommand[] {
@@ -136,7 +146,7 @@ export class SippCall {
               this.media.run(action, this.mediaRemote);
             }
           } catch (e) {
-            this.fail(`media at scenario line ${cmd.line}: ${e instanceof Error ? e.message : String(e)}`);
+            this.fail(`media at scenario line ${cmd.line}: ${e instanceof Error ? e.message : String(e)}`, 'media');
             return;
           }
           this.idx++;
@@ -175,7 +185,7 @@ export class SippCall {
       this.step();
       return;
     }
-    this.fail(`timeout: no ${expected(cmd)} within ${timeoutMs} ms (scenario line ${cmd.line})`);
+    this.fail(`timeout: no ${expected(cmd)} within ${timeoutMs} ms (scenario line ${cmd.line})`, 'timeout');
   }
 
   /** Index of the command after `cmd`, following its next= (test= variables are never set: actions do not run). */
@@ -261,14 +271,14 @@ export class SippCall {
     try {
       text = buildSippMessage(cmd.template, this.keywordValues());
     } catch (e) {
-      this.fail(`scenario line ${cmd.line}: cannot build the message: ${e instanceof Error ? e.message : String(e)}`);
+      this.fail(`scenario line ${cmd.line}: cannot build the message: ${e instanceof Error ? e.message : String(e)}`, 'scenario_error');
       return false;
     }
     let msg: SipMessage;
     try {
       msg = parseSipMessage(Buffer.from(text, 'utf8'), { datagram: true });
     } catch (e) {
-      this.fail(`scenario line ${cmd.line}: the <send> message is not valid SIP: ${e instanceof Error ? e.message : String(e)}`);
+      this.fail(`scenario line ${cmd.line}: the <send> message is not valid SIP: ${e instanceof Error ? e.message : String(e)}`, 'scenario_error');
       return false;
     }
     const callId = getHeader(msg, 'Call-ID');
@@ -282,6 +292,7 @@ export class SippCall {
       if (msg.method === 'INVITE') {
         this.invite = msg;
         this.inviteSentAtMs = this.ctx.clock.nowMs();
+        this.firstInviteSentAtMs ??= this.inviteSentAtMs;
         this.inviteToFinalMs = null;
         this.inviteFinalStatus = null;
       }
@@ -314,7 +325,7 @@ export class SippCall {
     if (r.count >= r.max) {
       this.retrans = undefined;
       const method = r.message.kind === 'request' ? r.message.method : 'message';
-      this.fail(`no response to ${method} after ${r.max} retransmissions (scenario line ${r.line})`);
+      this.fail(`no response to ${method} after ${r.max} retransmissions (scenario line ${r.line})`, 'max_retrans');
       return;
     }
     r.count++;
@@ -345,6 +356,7 @@ export class SippCall {
     }
     this.stopRetransmission();
     const cseq = cseqOf(m);
+    if (m.kind === 'response' && cseq?.method === 'INVITE') this.noteInviteResponse(m.status, inb.receivedAtMs);
     if (m.kind === 'response' && m.status >= 200 && cseq?.method === 'INVITE' && this.inviteToFinalMs === null && this.inviteSentAtMs !== undefined) {
       this.inviteToFinalMs = inb.receivedAtMs - this.inviteSentAtMs;
       this.inviteFinalStatus = m.status;
@@ -359,7 +371,7 @@ export class SippCall {
     const waiting = at?.kind === 'recv' && this.state === 'recv' ? ` (scenario line ${line} waits for ${expected(at)})` : ` (scenario line ${line})`;
     if (m.kind === 'response' && m.status < 200) {
       if (this.ctx.options.strict) {
-        this.fail(`unexpected message: ${describeMessage(m)}${waiting}`);
+        this.fail(`unexpected message: ${describeMessage(m)}${waiting}`, 'unexpected_message');
         return;
       }
       this.seen.set(key, undefined);
@@ -374,13 +386,22 @@ export class SippCall {
     if (m.kind === 'request' && m.method === 'BYE') {
       this.transmit(createResponse(m, 200, 'OK'));
       this.byeDone = true;
-      this.fail(`unexpected BYE from the peer${waiting}`);
+      this.fail(`unexpected BYE from the peer${waiting}`, 'unexpected_bye');
       return;
     }
     if (m.kind === 'request' && m.method !== 'ACK') this.transmit(createResponse(m, 481, 'Call/Transaction Does Not Exist'));
     if (m.kind === 'response' && m.status >= 300 && cseq?.method === 'INVITE' && this.invite !== undefined) this.transmit(buildNon2xxAck(this.invite, m));
     if (m.kind === 'response' && m.status < 300 && cseq?.method === 'INVITE') this.answer = m;
-    this.fail(`unexpected message: ${describeMessage(m)}${waiting}`);
+    this.fail(`unexpected message: ${describeMessage(m)}${waiting}`, 'unexpected_message');
+  }
+
+  /** Set-up milestones (METRICS.md): the first ringing (any provisional but 100) and the first answer. */
+  private noteInviteResponse(status: number, atMs: number): void {
+    if (status > 100 && status < 200) this.ringingAtMs ??= atMs;
+    if (status >= 200 && status < 300 && this.answeredAtMs === undefined) {
+      this.answeredAtMs = atMs;
+      this.hooks.onAnswered?.(atMs);
+    }
   }
 
   /** The recv command `m` satisfies: the current one or an optional chain after it, or an earlier optional one. */
@@ -432,13 +453,13 @@ export class SippCall {
   }
 
   private finish(): void {
-    this.end('completed', undefined);
+    this.end('completed', undefined, undefined);
   }
 
-  private fail(reason: string): void {
+  private fail(reason: string, code: SippFailureCode): void {
     if (this.state === 'done') return;
     this.teardown();
-    this.end('failed', reason);
+    this.end('failed', reason, code);
   }
 
   /** SIPp's default for aborted calls: BYE an answered call, CANCEL a ringing one (no retransmission). */
@@ -453,7 +474,7 @@ export class SippCall {
     } else if (this.inviteFinalStatus === null) this.transmit(buildCancel(invite));
   }
 
-  private end(outcome: 'completed' | 'failed', reason: string | undefined): void {
+  private end(outcome: 'completed' | 'failed', reason: string | undefined, code: SippFailureCode | undefined): void {
     const failedAt = this.commands[this.idx]?.line;
     this.state = 'done';
     this.timer?.cancel();
@@ -464,10 +485,14 @@ export class SippCall {
       callNumber: this.callNumber,
       outcome,
       ...(reason === undefined ? {} : { reason }),
+      ...(code === undefined ? {} : { reasonCode: code }),
       ...(outcome === 'failed' && failedAt !== undefined ? { failedAtLine: failedAt } : {}),
       rtdMs: { ...this.rtdMs },
       inviteToFinalMs: this.inviteToFinalMs,
       inviteFinalStatus: this.inviteFinalStatus,
+      ...(this.firstInviteSentAtMs === undefined ? {} : { firstInviteSentAtMs: this.firstInviteSentAtMs }),
+      ...(this.ringingAtMs === undefined ? {} : { ringingAtMs: this.ringingAtMs }),
+      ...(this.answeredAtMs === undefined ? {} : { answeredAtMs: this.answeredAtMs }),
       startedAtMs: this.startedAtMs,
       endedAtMs: this.ctx.clock.nowMs(),
       retransmissions: this.retransmissions,

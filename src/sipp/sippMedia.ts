@@ -7,7 +7,7 @@ import { loadAudio } from '../audio/loadAudio.js';
 import { resample } from '../audio/resample.js';
 import { codecFor } from '../media/g711.js';
 import { RtpSession } from '../media/rtpSession.js';
-import { bindRtpPortPair, closeRtpPortPair } from '../media/udpPortPair.js';
+import { bindRtpPortPair, closeRtpPortPair, type UdpPortPair } from '../media/udpPortPair.js';
 import type { SipEndpoint } from '../sip/transport/transport.js';
 import { readPcapRtp, type PcapRtpPacket } from './pcapAudio.js';
 import type { SippCallMedia, SippMediaFactory } from './sippCallMedia.js';
@@ -78,12 +78,21 @@ export interface SippMediaOptions {
   localHost: string;
   files: SippMediaFiles;
   logger?: Logger;
+  /** Where each call's RTP/RTCP pair comes from (a load shard's pool); its ports go back once closed. Default: an ephemeral pair. */
+  ports?: SippMediaPorts;
+}
+
+/** A source of RTP/RTCP port pairs (the load engine's RtpPortPool fits). */
+export interface SippMediaPorts {
+  acquire(): Promise<UdpPortPair>;
+  /** Called after the pair's sockets are closed. */
+  release(pair: UdpPortPair): void;
 }
 
 /** Binds an RTP/RTCP port pair per call ([media_port]) and plays the scenario's media on it. */
 export function createSippMediaFactory(o: SippMediaOptions): SippMediaFactory {
   return async () => {
-    const pair = await bindRtpPortPair({ host: o.localHost });
+    const pair = o.ports === undefined ? await bindRtpPortPair({ host: o.localHost }) : await o.ports.acquire();
     let session: RtpSession | undefined;
     let loopsLeft = 0;
     let current: { pcm: Int16Array; id: string } | undefined;
@@ -131,8 +140,12 @@ export function createSippMediaFactory(o: SippMediaOptions): SippMediaFactory {
       async close(): Promise<void> {
         for (const t of timers) t.cancel();
         timers.clear();
-        if (session !== undefined) await session.close();
-        else await closeRtpPortPair(pair);
+        try {
+          if (session !== undefined) await session.close();
+          else await closeRtpPortPair(pair);
+        } finally {
+          o.ports?.release(pair);
+        }
       },
     };
     let started = false;

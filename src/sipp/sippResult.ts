@@ -1,3 +1,25 @@
+/**
+ * Why a call failed, as a short stable code (the `reason` column of calls.ndjson and the
+ * `Failed_<code>(P)` columns of timeline.csv); the result's `reason` says it in words.
+ */
+export type SippFailureCode =
+  /** Stopped by the run (Ctrl-C, end of the run). */
+  | 'aborted'
+  /** A <recv> waited longer than its timeout. */
+  | 'timeout'
+  /** A request got no response after SIPp's retransmissions. */
+  | 'max_retrans'
+  /** A message the scenario does not expect at this point (SIPp's "unexpected message"). */
+  | 'unexpected_message'
+  /** The peer hung up where the scenario does not expect it. */
+  | 'unexpected_bye'
+  /** A <send> could not be built or is not valid SIP. */
+  | 'scenario_error'
+  /** Media could not be set up or played. */
+  | 'media'
+  /** No RTP port pair was free for the call. */
+  | 'ports_exhausted';
+
 /** How one call of a SIPp scenario ended. */
 export interface SippCallResult {
   callId: string;
@@ -6,6 +28,8 @@ export interface SippCallResult {
   outcome: 'completed' | 'failed';
   /** Why it failed (absent when completed). */
   reason?: string;
+  /** The same as a short code (absent when completed). */
+  reasonCode?: SippFailureCode;
   /** The scenario line of the command the call was at when it failed. */
   failedAtLine?: number;
   /** Response time durations by rtd name (`rtd="true"` is "1"), in ms. */
@@ -14,6 +38,12 @@ export interface SippCallResult {
   inviteToFinalMs: number | null;
   /** Status of that final response. */
   inviteFinalStatus: number | null;
+  /** Clock time (ms) the call's first INVITE left (METRICS.md counts set-up from it, auth round trips included). */
+  firstInviteSentAtMs?: number;
+  /** Clock time of the first provisional other than 100 to an INVITE (RFC 6076 SRD: post-dial delay). */
+  ringingAtMs?: number;
+  /** Clock time of the first 2xx to an INVITE. */
+  answeredAtMs?: number;
   /** Clock times (ms, monotonic) of the call's start and end. */
   startedAtMs: number;
   endedAtMs: number;
