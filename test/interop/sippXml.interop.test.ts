@@ -7,37 +7,44 @@ import { fileURLToPath } from 'node:url';
 import { startAgent } from '../../src/agent/simulatedAgent.js';
 import { MemoryTruthSink, type TruthRecord } from '../../src/agent/truthLog.js';
 import { ExitCode } from '../../src/cli/exitCodes.js';
-import { runSippCommand } from '../../src/cli/runSippCommand.js';
-import type { SippCallResult, SippRunSummary } from '../../src/sipp/sippResult.js';
+import { buildRunConfig, type RawRunOptions } from '../../src/cli/runOptions.js';
+import { runSippLoad } from '../../src/cli/runSippCommand.js';
+import type { CallRecord } from '../../src/load/loadTypes.js';
+import type { RunSummaryDoc } from '../../src/results/index.js';
+import type { SippCallResult } from '../../src/sipp/sippResult.js';
 import { PeerProcess } from './helpers/peerProcess.js';
 import { freeEvenPortPair, freePort, waitUntilListening } from './helpers/ports.js';
 
 // scenarios/basic-call.xml (Via without branch, <recv response="200"> with no optional 100/180) run
-// by `voiceload run` against SIPp's own UAS and the simulated agent, both of which ring first.
+// by `voiceload run` (the load engine, over worker threads) against SIPp's own UAS and the simulated
+// agent, both of which ring first.
 
 const BASIC = fileURLToPath(new URL('../../scenarios/basic-call.xml', import.meta.url));
 const CALLS = 6;
 
 interface Captured {
   code: number;
+  /** Each call's record (calls.ndjson's shape); `detail` is the SippCallResult. */
+  records: CallRecord[];
   calls: SippCallResult[];
-  summary: SippRunSummary;
+  summary: RunSummaryDoc & { warnings: string[] };
   stderr: string;
 }
 
-async function runBasic(target: string, strict = false): Promise<Captured> {
+/** `voiceload run FILE TARGET --json` plus `raw`, through runSippLoad as runCommand calls it. */
+async function runXml(file: string, target: string, raw: RawRunOptions): Promise<Captured> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runSippCommand(
-    BASIC,
-    { target, calls: CALLS, rate: 20, concurrency: CALLS, defaultPauseMs: 300, strict, json: true, recvTimeoutMs: 8000 },
-    { stdout: (s) => out.push(s), stderr: (s) => err.push(s) },
-  );
+  const config = buildRunConfig(file, target, { json: true, ...raw }, {});
+  const code = await runSippLoad(config, 'test', { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
   const lines = out.join('').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
-  const calls = lines.filter((l) => l.type === 'call') as unknown as SippCallResult[];
-  const summary = lines.find((l) => l.type === 'summary') as unknown as SippRunSummary;
-  return { code, calls, summary, stderr: err.join('') };
+  const records = lines.filter((l) => l.type === 'call') as unknown as CallRecord[];
+  const summary = lines.find((l) => l.type === 'summary') as unknown as Captured['summary'];
+  return { code, records, calls: records.map((r) => r.detail as SippCallResult), summary, stderr: err.join('') };
 }
+
+const runBasic = (target: string, strict = false): Promise<Captured> =>
+  runXml(BASIC, target, { calls: String(CALLS), rate: '20', concurrency: String(CALLS), d: '300', ...(strict ? { strict: true } : {}) });
 
 const warningsIn = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('warning: '));
 
@@ -53,7 +60,7 @@ test('basic-call.xml against SIPp -sn uas: every call completes', { timeout: 20_
     await waitUntilListening(port, 'udp', sipp);
     const r = await runBasic(`127.0.0.1:${port}`);
     assert.equal(r.code, ExitCode.ok, r.stderr + JSON.stringify(r.calls));
-    assert.equal(r.summary.completed, CALLS);
+    assert.equal(r.summary.counters.calls_completed, CALLS);
     assert.equal(r.calls.length, CALLS);
     assert.ok(r.calls.every((c) => c.inviteFinalStatus === 200 && c.rtdMs['1'] !== undefined));
     // SIPp's uas sends 180 before its 200: absorbed, and said once.
@@ -71,16 +78,17 @@ test('basic-call.xml against the simulated agent (100/180 before 200): all compl
     const target = `127.0.0.1:${agent.port}`;
     const lenient = await runBasic(target);
     assert.equal(lenient.code, ExitCode.ok, lenient.stderr + JSON.stringify(lenient.calls));
-    assert.equal(lenient.summary.completed, CALLS);
+    assert.equal(lenient.summary.counters.calls_completed, CALLS);
     const warnings = warningsIn(lenient.stderr);
     assert.equal(warnings.length, 1, lenient.stderr);
     assert.match(warnings[0]!, /the UAS sent 100 Trying .* before the 200 .*SIPp would fail the call with 'unexpected message'.*--strict/);
-    assert.deepEqual(lenient.summary.warnings.length, 1);
+    assert.equal(lenient.summary.warnings.length, 1);
 
     const strict = await runBasic(target, true);
     assert.equal(strict.code, ExitCode.callFailed);
-    assert.equal(strict.summary.failed, CALLS);
-    assert.ok(strict.calls.every((c) => c.outcome === 'failed' && /^unexpected message: 100 Trying/.test(c.reason ?? '')), JSON.stringify(strict.calls));
+    assert.equal(strict.summary.counters.calls_failed, CALLS);
+    assert.deepEqual(strict.summary.counters.calls_failed_by_reason, { unexpected_message: CALLS });
+    assert.ok(strict.records.every((c) => c.outcome === 'failed' && /^unexpected message: 100 Trying/.test(c.reasonText ?? '')), JSON.stringify(strict.records));
     assert.equal(warningsIn(strict.stderr).length, 0);
   } finally {
     await agent.stop();
@@ -146,10 +154,9 @@ test('rtp_stream plays a WAV to the SDP address of the answer: the agent counts 
   const truth = new MemoryTruthSink();
   const agent = await startAgent({ port: 0, profile: 'healthy', truth });
   try {
-    const err: string[] = [];
-    const code = await runSippCommand(file, { target: `127.0.0.1:${agent.port}`, calls: 2, rate: 10 }, { stdout: () => {}, stderr: (s) => err.push(s) });
-    assert.equal(code, ExitCode.ok, err.join(''));
-    assert.equal(warningsIn(err.join('')).length, 0); // the provisionals are in the scenario
+    const r = await runXml(file, `127.0.0.1:${agent.port}`, { calls: '2', rate: '10' });
+    assert.equal(r.code, ExitCode.ok, r.stderr);
+    assert.equal(warningsIn(r.stderr).length, 0); // the provisionals are in the scenario
   } finally {
     await agent.stop();
     rmSync(dir, { recursive: true, force: true });
