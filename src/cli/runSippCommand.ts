@@ -1,6 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { SystemClock } from '../core/clock.js';
 import { formatDurationMs } from '../core/duration.js';
 import { isVoiceloadError, VoiceloadError } from '../core/errors.js';
@@ -11,16 +11,13 @@ import { formatStages } from '../load/parseStages.js';
 import { startLoad, type LoadRunOutcome } from '../load/runLoad.js';
 import { formatLoadSummary } from '../report/loadSummary.js';
 import { formatProgress, formatTimelineCsv } from '../results/index.js';
-import { prepareSippRun, type PreparedSippRun } from '../sipp/prepareSippRun.js';
-import type { SippCallResult } from '../sipp/sippResult.js';
-import type { ResolvedSippRunOptions } from '../sipp/sippRunOptions.js';
 import { createTcpTransport, createUdpTransport, type SipTransport } from '../sip/transport/index.js';
 import { formatSippCall, formatSippSummary } from '../sipp/formatSippRun.js';
-import { parseInjectionFile, type InjectionFile } from '../sipp/injectionFile.js';
-import { parseSippScenario } from '../sipp/parseSippScenario.js';
+import { prepareSippRun, type PreparedSippRun } from '../sipp/prepareSippRun.js';
 import { runSippScenario } from '../sipp/runSippScenario.js';
-import { createSippMediaFactory, loadSippMediaFiles } from '../sipp/sippMedia.js';
-import { resolveSippRunOptions, type SippRunOptions } from '../sipp/sippRunOptions.js';
+import { createSippMediaFactory } from '../sipp/sippMedia.js';
+import type { SippCallResult } from '../sipp/sippResult.js';
+import { resolveSippRunOptions, type ResolvedSippRunOptions, type SippRunOptions } from '../sipp/sippRunOptions.js';
 import { ExitCode } from './exitCodes.js';
 import { remoteToUri, type RunConfig } from './runOptions.js';
 
@@ -30,32 +27,22 @@ export interface SippCommandIo {
   signal?: AbortSignal;
 }
 
-function readText(file: string, what: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new VoiceloadError('CONFIG', `cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
-  }
-}
-
 /**
- * `voiceload run scenario.xml TARGET`: runs a SIPp XML scenario as a load and prints each failed call
- * and a summary (or NDJSON: one object per call, then the summary). Returns the exit code.
+ * `voiceload run scenario.xml TARGET` before the load engine: a SIPp XML scenario at a fixed rate on
+ * one transport in this thread, printing each failed call and a summary (or NDJSON). Returns the exit code.
+ * @deprecated `voiceload run` uses {@link runSippLoad} (worker threads, load models, results files).
  */
 export async function runSippCommand(file: string, opts: SippRunOptions, io: SippCommandIo): Promise<number> {
   let prepared;
   try {
-    const scenario = parseSippScenario(readText(file, 'scenario'), file);
     const options = resolveSippRunOptions({ ...opts, ...(opts.authPassword === undefined && process.env[SIP_PASSWORD_ENV] !== undefined ? { authPassword: process.env[SIP_PASSWORD_ENV] } : {}) });
-    const injection: InjectionFile | undefined = options.injectionFile === undefined ? undefined : parseInjectionFile(readText(options.injectionFile, 'injection file'), options.injectionFile);
-    const files = loadSippMediaFiles(scenario, dirname(file));
-    prepared = { scenario, options, injection, files };
+    prepared = { ...prepareSippRun(file, options), options };
   } catch (e) {
     if (!isVoiceloadError(e)) throw e;
     io.stderr(`voiceload: ${e.message}\n${e.hint === undefined ? '' : `hint: ${e.hint}\n`}`);
     return e.code === 'CONFIG' || e.code === 'CLI_USAGE' || e.code.startsWith('AUDIO') ? ExitCode.usage : ExitCode.internal;
   }
-  const { scenario, options, injection, files } = prepared;
+  const { scenario, options, injection, files, needsMedia } = prepared;
   for (const w of scenario.warnings) io.stderr(`warning: ${w}\n`);
 
   const clock = new SystemClock();
@@ -67,7 +54,6 @@ export async function runSippCommand(file: string, opts: SippRunOptions, io: Sip
     io.stderr(`voiceload: ${e instanceof Error ? e.message : String(e)}\n`);
     return ExitCode.internal;
   }
-  const needsMedia = scenario.usesMediaPort || scenario.commands.some((c) => c.kind === 'nop' && c.media.length > 0);
   let result;
   try {
     result = await runSippScenario(scenario, options, {
