@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAgent, type RunningAgent } from '../../../src/agent/simulatedAgent.js';
 import { resolveProfile } from '../../../src/agent/profile/resolveProfile.js';
@@ -127,3 +127,39 @@ export function percentile(values: readonly number[], p: number): number {
 
 /** A test's run id: unique per run so one agent's truth records can be told apart. */
 export const runIdOf = (name: string): string => `${name}${process.pid}`;
+
+/**
+ * CPU seconds (user + system) used by this process's child processes (the `voiceload run` under
+ * test), read from /proc every 200 ms while they live: a child's own numbers vanish when it exits.
+ */
+export function watchChildCpu(): { stop: () => number } {
+  const tick = Number(process.env['CLK_TCK'] ?? 100);
+  const last = new Map<number, number>();
+  const sample = (): void => {
+    let pids: string[] = [];
+    try {
+      pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+    } catch {
+      return;
+    }
+    for (const pid of pids) {
+      try {
+        // Fields after the command's closing parenthesis: state ppid … utime (14th) stime (15th).
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(f[1]) !== process.pid) continue;
+        last.set(Number(pid), (Number(f[11]) + Number(f[12])) / tick);
+      } catch {
+        // Gone between the listing and the read.
+      }
+    }
+  };
+  sample();
+  const timer = setInterval(sample, 200);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return [...last.values()].reduce((a, b) => a + b, 0);
+    },
+  };
+}
