@@ -30,6 +30,7 @@ import { DEFAULT_CALL_SETUP } from '../src/engine/callConfig.js';
 import type { CallResult } from '../src/engine/callResult.js';
 import type { CallRecord, LoadPlan } from '../src/load/loadTypes.js';
 import { BenchShards, type MergedMedia } from './helpers/benchShards.js';
+import { machineCpuPerS, markMachineCpu } from './helpers/machineLoad.js';
 import type { LoadAgentMessage } from './load-scale-agent.js';
 
 const flag = (name: string): string | undefined => {
@@ -130,6 +131,8 @@ interface LevelResult {
   recordsFailed: Record<string, number>;
   recordsTotal: number;
   agentMediaP99Ms: number;
+  /** CPU-s/s of the whole machine over the window (all processes). */
+  machineCpuPerS: number;
 }
 
 async function runLevel(n: number): Promise<LevelResult> {
@@ -170,6 +173,7 @@ async function runLevel(n: number): Promise<LevelResult> {
     await shards.reset();
     const a0 = await agent.sample();
     const cpu0 = process.cpuUsage();
+    const m0 = markMachineCpu();
     const t0 = performance.now();
     const wStart = runNow(runStartEpochMs);
     let activeSum = 0;
@@ -183,6 +187,7 @@ async function runLevel(n: number): Promise<LevelResult> {
     await sleep(windowS * 1000);
     clearInterval(sampler);
     const cpu = process.cpuUsage(cpu0);
+    const machine = machineCpuPerS(m0, markMachineCpu());
     const wallS = (performance.now() - t0) / 1000;
     const wEnd = runNow(runStartEpochMs);
     const media = await shards.media();
@@ -213,6 +218,7 @@ async function runLevel(n: number): Promise<LevelResult> {
       recordsFailed: countFailures(records),
       recordsTotal: records.length,
       agentMediaP99Ms: a1.media.pacingErrorMs.p99,
+      machineCpuPerS: machine,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -308,6 +314,8 @@ function print(r: LevelResult): void {
   console.log(
     `  generator CPU       ${f(r.genCpuUs / 1e6 / r.windowS, 3)} CPU-s/s → ${f(r.genCpuUs / callS, 1)} µs CPU per call-second (${f(r.genCpuUs / 1e6 / r.windowS / r.meanActive * 1e6, 1)} µs/s per call); agent process ${f(r.agentCpuUs / 1e6 / r.windowS, 3)} CPU-s/s (its pacing p99 ${f(r.agentMediaP99Ms, 2)} ms)`,
   );
+  const own = (r.genCpuUs + r.agentCpuUs) / 1e6 / r.windowS;
+  console.log(`  machine             ${f(r.machineCpuPerS, 2)} of 2 CPU-s/s busy in the window: generator + agent ${f(own, 2)}, other processes ${f(r.machineCpuPerS - own, 2)}`);
   console.log(`  memory              RSS ${f(r.rssBaseMb, 0)} MB with the shards up → ${f(r.rssWindowMb, 0)} MB in the window: ${f(r.rssPerCallBytes / 1024, 1)} KB per active call`);
   const fails = Object.entries(r.recordsFailed).map(([k, v]) => `${k}×${v}`).join(' ') || 'none';
   console.log(`  calls               ${r.recordsTotal} records; failed by reason: ${fails} (aborted = still up when the bench stopped)`);
@@ -324,14 +332,22 @@ for (const n of levels) {
   print(r);
 }
 
-console.log('\n| calls up | pacing p50 / p99 / max (ms) | per-call worst p99 (ms) | TTFA err p50 / p99 (ms), n | gen CPU-s/s | gen µs CPU per call-s | agent CPU-s/s | KB per call |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('\n| calls up | pacing p50 / p99 / max (ms) | per-call worst p99 (ms) | TTFA err p50 / p99 (ms), n | gen CPU-s/s | gen µs CPU per call-s | agent CPU-s/s | other processes CPU-s/s | KB per call |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   const p = r.media.pacing;
   const pac = p === undefined ? 'n/a' : `${f(p.getValueAtPercentile(50) / 1000, 3)} / ${f(p.getValueAtPercentile(99) / 1000, 3)} / ${f(p.maxValue / 1000, 1)}`;
   console.log(
-    `| ${f(r.meanActive, 0)} | ${pac} | ${f(r.perCallMaxP99Ms, 2)} | ${f(signedMs(r.ttfaErr, 50), 2)} / ${f(r.ttfaErrAbs.getValueAtPercentile(99) / 1000, 2)}, ${r.ttfaMatched} | ${f(r.genCpuUs / 1e6 / r.windowS, 3)} | ${f(r.genCpuUs / (r.meanActive * r.windowS), 1)} | ${f(r.agentCpuUs / 1e6 / r.windowS, 3)} | ${f(r.rssPerCallBytes / 1024, 1)} |`,
+    `| ${f(r.meanActive, 0)} | ${pac} | ${f(r.perCallMaxP99Ms, 2)} | ${f(signedMs(r.ttfaErr, 50), 2)} / ${f(r.ttfaErrAbs.getValueAtPercentile(99) / 1000, 2)}, ${r.ttfaMatched} | ${f(r.genCpuUs / 1e6 / r.windowS, 3)} | ${f(r.genCpuUs / (r.meanActive * r.windowS), 1)} | ${f(r.agentCpuUs / 1e6 / r.windowS, 3)} | ${f(r.machineCpuPerS - (r.genCpuUs + r.agentCpuUs) / 1e6 / r.windowS, 2)} | ${f(r.rssPerCallBytes / 1024, 1)} |`,
   );
+}
+// RSS also grows with things that are not per call (V8 heaps sized up under load, JIT code): the
+// slope between consecutive levels is the memory each further call costs.
+for (let i = 1; i < results.length; i++) {
+  const a = results[i - 1]!;
+  const b = results[i]!;
+  const slope = ((b.rssWindowMb - a.rssWindowMb) * 2 ** 20) / (b.meanActive - a.meanActive);
+  console.log(`marginal memory ${f(a.meanActive, 0)} → ${f(b.meanActive, 0)} calls: RSS ${f(a.rssWindowMb, 0)} → ${f(b.rssWindowMb, 0)} MB, ${f(slope / 1024, 1)} KB per further call`);
 }
 const ok = results.filter((r) => pacingP99(r) <= 2 && r.ttfaMatched > 0 && r.ttfaErrAbs.getValueAtPercentile(99) / 1000 <= 10);
 const best = ok.length === 0 ? undefined : Math.max(...ok.map((r) => r.calls));

@@ -29,6 +29,7 @@ import { codecFor } from '../src/media/g711.js';
 import type { CallRecord, LoadPlan } from '../src/load/loadTypes.js';
 import { freeEvenPortPair, freePort } from '../test/interop/helpers/ports.js';
 import { BenchShards } from './helpers/benchShards.js';
+import { machineCpuPerS, markMachineCpu } from './helpers/machineLoad.js';
 
 const flag = (name: string): string | undefined => {
   const hit = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -153,6 +154,8 @@ interface MediaSide {
   rssWindowMb: number;
   packetsPerS: number;
   note: string;
+  /** CPU-s/s of the whole machine over the window (all processes, the far end included). */
+  machineCpuPerS: number;
 }
 
 /** SIPp: a UAS streaming rtp_stream to N calls from a SIPp UAC; the UAS process measured over the window. */
@@ -175,6 +178,7 @@ async function sippMedia(dir: string): Promise<MediaSide> {
   const uacExit = new Promise<number | null>((resolve) => uac.once('exit', (code) => resolve(code)));
   await sleep(windowStartS * 1000);
   const s0 = procSample(pid);
+  const m0 = markMachineCpu();
   const t0 = performance.now();
   let rssSum = 0;
   let n = 0;
@@ -184,6 +188,7 @@ async function sippMedia(dir: string): Promise<MediaSide> {
     n++;
   }
   const s1 = procSample(pid);
+  const machine = machineCpuPerS(m0, markMachineCpu());
   const wall = (performance.now() - t0) / 1000;
   const [uacCode, uasCode] = await Promise.all([uacExit, uas.exited]);
   const rssWindow = rssSum / n;
@@ -195,6 +200,7 @@ async function sippMedia(dir: string): Promise<MediaSide> {
     rssWindowMb: rssWindow / 2 ** 20,
     packetsPerS: calls * 50,
     note: `SIPp UAC exit ${uacCode}, UAS exit ${uasCode}`,
+    machineCpuPerS: machine,
   };
 }
 
@@ -234,6 +240,7 @@ async function voiceloadMedia(dir: string): Promise<MediaSide> {
   await sleep(windowStartS * 1000 - (performance.now() - t00));
   await shards.reset();
   const cpu0 = process.cpuUsage();
+  const m0 = markMachineCpu();
   const t0 = performance.now();
   let rssSum = 0;
   let n = 0;
@@ -243,6 +250,7 @@ async function voiceloadMedia(dir: string): Promise<MediaSide> {
     n++;
   }
   const cpu = process.cpuUsage(cpu0);
+  const machine = machineCpuPerS(m0, markMachineCpu());
   const wall = (performance.now() - t0) / 1000;
   const media = await shards.media();
   await shards.done();
@@ -256,6 +264,7 @@ async function voiceloadMedia(dir: string): Promise<MediaSide> {
     rssBaseMb: rssBase / 2 ** 20,
     rssWindowMb: rssSum / n / 2 ** 20,
     packetsPerS: media.packets / wall,
+    machineCpuPerS: machine,
     note: `${records.length} calls, ${failed.length} failed${failed.length > 0 ? ` (${failed[0]!.reason}: ${failed[0]!.reasonText})` : ''}; send pacing p99 ${f(p99, 3)} ms`,
   };
 }
@@ -310,7 +319,7 @@ try {
     for (const [name, s] of [['SIPp rtp_stream (UAS)', sipp], ['voiceload (2 worker threads)', vl]] as const) {
       console.log(
         `  ${name.padEnd(30)} ${f(s.cpuUs / 1e6 / s.windowS, 3)} CPU-s/s → ${f(perCallS(s), 1)} µs CPU per call-second (${f(s.cpuUs / (s.packetsPerS * s.windowS), 2)} µs per packet sent); ` +
-          `RSS ${f(s.rssBaseMb, 0)} → ${f(s.rssWindowMb, 0)} MB: ${f(s.rssPerCallBytes / 1024, 1)} KB per call; ${s.note}`,
+          `RSS ${f(s.rssBaseMb, 0)} → ${f(s.rssWindowMb, 0)} MB: ${f(s.rssPerCallBytes / 1024, 1)} KB per call; machine ${f(s.machineCpuPerS, 2)} of 2 CPU-s/s busy (${f(s.machineCpuPerS - s.cpuUs / 1e6 / s.windowS, 2)} not this side's); ${s.note}`,
       );
     }
     console.log(
