@@ -21,8 +21,16 @@ test('the SIPp tutorial command line (-sf … -l -r -d -trace_stat) runs basic-c
   const truth = new MemoryTruthSink();
   const agent = await startAgent({ port: 0, profile: quick(), truth });
   try {
-    const run = await runCli(['run', '-sf', BASIC, `127.0.0.1:${agent.port}`, '-m', '4', '-l', '2', '-r', '4', '-d', '300', '-trace_stat'], { deadlineMs: 40_000 });
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const out = mkdtempSync(join(tmpdir(), 'voiceload-sf-'));
+    const run = await runCli(['run', '-sf', BASIC, `127.0.0.1:${agent.port}`, '-m', '4', '-l', '2', '-r', '4', '-d', '300', '-trace_stat', '--out', out], { deadlineMs: 40_000 });
     assert.equal(run.code, 0, run.stderr + run.stdout);
+    // -trace_stat's statistics, in SIPp's layout.
+    const csv = readFileSync(join(out, 'timeline.csv'), 'utf8');
+    assert.match(csv.split('\n')[0] ?? '', /^StartTime;LastResetTime;CurrentTime;/);
+    rmSync(out, { recursive: true, force: true });
     // The agent rings first; the scenario does not expect it: absorbed, and said once.
     assert.equal(run.stderr.match(/SIPp would fail/g)?.length ?? 0, 1, run.stderr);
     const s = agent.stats();
