@@ -38,7 +38,10 @@ const profile = resolveProfile({
   },
 });
 
-const send = (m: LoadAgentMessage): void => void process.send?.(m);
+// The bench may be gone (killed, or it gave up waiting): nothing to report to then.
+const send = (m: LoadAgentMessage): void => {
+  if (process.connected) process.send?.(m);
+};
 const agent = await startAgent({ host: '127.0.0.1', port: 0, profile, truthPath });
 send({ type: 'listening', port: agent.port });
 

@@ -104,9 +104,15 @@ class AgentChild {
     return this.next('sample');
   }
 
-  async end(): Promise<Extract<LoadAgentMessage, { type: 'final' }>> {
+  /** Ends the agent's calls and waits for its truth file; an agent too overloaded to finish in 3 minutes is killed. */
+  async end(): Promise<void> {
     this.child.send({ type: 'end' });
-    return this.next('final', 60_000);
+    try {
+      await this.next('final', 180_000);
+    } catch {
+      console.error('  the agent did not finish ending its calls within 3 minutes: killed (its truth file may lack the last calls)');
+      this.child.kill('SIGKILL');
+    }
   }
 }
 
@@ -312,7 +318,7 @@ function print(r: LevelResult): void {
     `  TTFA error vs truth ${r.ttfaMatched} greetings+turns matched (${r.ttfaUnmatched} without a truth record): measured − truth p50 ${f(signedMs(r.ttfaErr, 50), 2)} / p99 ${f(signedMs(r.ttfaErr, 99), 2)} / min ${f(r.ttfaErrMinMs, 2)} / max ${f(signedMs(r.ttfaErr, 100), 2)} ms; |error| p99 ${f(r.ttfaErrAbs.getValueAtPercentile(99) / 1000, 2)} ms`,
   );
   console.log(
-    `  generator CPU       ${f(r.genCpuUs / 1e6 / r.windowS, 3)} CPU-s/s → ${f(r.genCpuUs / callS, 1)} µs CPU per call-second (${f(r.genCpuUs / 1e6 / r.windowS / r.meanActive * 1e6, 1)} µs/s per call); agent process ${f(r.agentCpuUs / 1e6 / r.windowS, 3)} CPU-s/s (its pacing p99 ${f(r.agentMediaP99Ms, 2)} ms)`,
+    `  generator CPU       ${f(r.genCpuUs / 1e6 / r.windowS, 3)} CPU-s/s → ${f(r.genCpuUs / callS, 1)} µs CPU per call-second (${r.media.packets > 0 ? `${f(r.genCpuUs / r.media.packets, 2)} µs per packet sent, receiving as many included; ${f(r.media.packets / r.windowS / r.meanActive, 1)} of 50 packets/s per call sent` : 'packets not counted with one Pacer per call'}); agent process ${f(r.agentCpuUs / 1e6 / r.windowS, 3)} CPU-s/s (its pacing p99 ${f(r.agentMediaP99Ms, 2)} ms)`,
   );
   const own = (r.genCpuUs + r.agentCpuUs) / 1e6 / r.windowS;
   console.log(`  machine             ${f(r.machineCpuPerS, 2)} of 2 CPU-s/s busy in the window: generator + agent ${f(own, 2)}, other processes ${f(r.machineCpuPerS - own, 2)}`);
