@@ -68,8 +68,9 @@ test('voiceload run: Ctrl-C mid-run, a second Ctrl-C, and thresholds', { timeout
     });
 
     await t.test('a second SIGINT right after the first: stop at once (no 2 s grace), exit 130, summary.json still written', async () => {
-      // A far end that never answers: the first Ctrl-C CANCELs calls that then wait for a 487 that
-      // never comes, so only the second Ctrl-C (or the 2 s grace) ends the run.
+      // A far end that never answers (hence --no-probe: it ignores the OPTIONS check too): the first
+      // Ctrl-C CANCELs calls that then wait for a 487 that never comes, so only the second Ctrl-C (or
+      // the 2 s grace) ends the run.
       const sink = dgram.createSocket('udp4');
       const invites = new Set<string>();
       sink.on('message', (m) => {
@@ -82,7 +83,7 @@ test('voiceload run: Ctrl-C mid-run, a second Ctrl-C, and thresholds', { timeout
       let firstAt = 0;
       let secondAt = 0;
       try {
-        const run = await runCli(['run', scenario, '--target', `sip:agent@127.0.0.1:${sink.address().port}`, '-r', '5', '--duration', '30s', '--out', out, '--seed', '7', '--workers', '2'], {
+        const run = await runCli(['run', scenario, '--target', `sip:agent@127.0.0.1:${sink.address().port}`, '-r', '5', '--duration', '30s', '--out', out, '--seed', '7', '--workers', '2', '--no-probe'], {
           deadlineMs: 60_000,
           onSpawn: (kill) => {
             const poll = setInterval(() => {
