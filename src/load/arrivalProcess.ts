@@ -29,5 +29,5 @@ export function rateProfileOf(model: OpenModel): RateProfile {
 /** The arrival process a plan's open model asks for; `seed` drives the Poisson draws. */
 export function createArrivalProcess(model: OpenModel, seed: number): ArrivalProcess {
   const profile = rateProfileOf(model);
-  return model.arrivals === 'poisson' ? new PoissonArrivals(profile, createRng(seed)) : new ConstantArrivals(profile);
+  return model.arrivals === 'poisson' ? new PoissonArrivals(profile, createRng(seed)) : new ConstantArrivals(profile, model.phase ?? 0);
 }

@@ -12,12 +12,16 @@ const COUNT_TOLERANCE = 1e-7;
  * computed from the previous one, so nothing drifts.
  */
 export class ConstantArrivals implements ArrivalProcess {
-  constructor(private readonly profile: RateProfile) {}
+  /** `phase` (0 ≤ phase < 1) shifts every arrival to where the integral reaches n + phase (shards interleave). */
+  constructor(
+    private readonly profile: RateProfile,
+    private readonly phase = 0,
+  ) {}
 
   nextArrivalAtMs(prevAtMs: number | undefined): number | undefined {
-    if (prevAtMs === undefined) return this.profile.timeOfCount(0);
-    const n = Math.floor(this.profile.cumulative(prevAtMs) + COUNT_TOLERANCE) + 1;
-    const at = this.profile.timeOfCount(n);
+    if (prevAtMs === undefined) return this.profile.timeOfCount(this.phase);
+    const n = Math.floor(this.profile.cumulative(prevAtMs) - this.phase + COUNT_TOLERANCE) + 1;
+    const at = this.profile.timeOfCount(n + this.phase);
     return at === undefined ? undefined : Math.max(at, prevAtMs);
   }
 }

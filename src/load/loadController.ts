@@ -85,13 +85,17 @@ export class LoadController {
     return this.droppedCount;
   }
 
-  /** Resolves when no more calls will start and every launched call has ended; calling it again returns the same promise. */
-  run(): Promise<LoadRunSummary> {
+  /**
+   * Resolves when no more calls will start and every launched call has ended; calling it again
+   * returns the same promise. `originMs` (clock ms, not later than now) is the schedule's time 0.
+   */
+  run(originMs?: number): Promise<LoadRunSummary> {
     if (this.result !== undefined) return this.result;
     this.result = new Promise<LoadRunSummary>((resolve, reject) => {
       this.settle = { resolve, reject };
     });
-    this.originMs = this.o.clock.nowMs();
+    // The schedule's time 0: the run's common start when shards share one (a moment just past), else now.
+    this.originMs = Math.min(originMs ?? Infinity, this.o.clock.nowMs());
     if (!this.closed) {
       if (this.startedCount >= this.maxCalls || this.endMs <= 0) this.closeStarts();
       else if (this.arrivals !== undefined) {

@@ -16,7 +16,17 @@ export interface LoadStage {
 /** How calls arrive. */
 export type LoadModel =
   /** Open model: new calls at a rate regardless of how the system copes (SIPp -r). */
-  | { kind: 'open'; arrivals: 'constant' | 'poisson'; ratePerSec: number; stages?: LoadStage[] }
+  | {
+      kind: 'open';
+      arrivals: 'constant' | 'poisson';
+      ratePerSec: number;
+      stages?: LoadStage[];
+      /**
+       * Constant arrivals: this schedule's arrivals fall where the integral of the rate reaches n + phase
+       * (0 ≤ phase < 1). Shards of one run take phases i/S, so their grids interleave evenly.
+       */
+      phase?: number;
+    }
   /** Closed model: keep `users` calls up; a call that ends is replaced at once (--users). */
   | { kind: 'closed'; users: number; stages?: LoadStage[] };
 
@@ -84,6 +94,8 @@ export interface DropRecord {
 
 /** What a shard reports, in order, to the coordinator. */
 export type ShardEvent =
+  /** Set up (scenario prepared, sockets bound) and waiting for the run's common start. */
+  | { type: 'shard_ready'; shard: number }
   | { type: 'call_started'; shard: number; callNumber: number; intendedStartAtMs: number; startedAtMs: number }
   | { type: 'call_answered'; shard: number; callNumber: number; atMs: number }
   | { type: 'call_ended'; record: CallRecord }

@@ -82,9 +82,9 @@ export interface LoadRunOutcome {
  */
 export function startLoad(o: RunLoadOptions): LoadRunHandle {
   const intervalMs = o.intervalMs ?? 1000;
-  const runStartEpochMs = performance.timeOrigin + o.clock.nowMs();
-  const runStartClockMs = o.clock.nowMs();
-  const startedAt = new Date(runStartEpochMs).toISOString();
+  // Provisional until every shard is ready: then the shards' common start is the run's time 0.
+  let runStartEpochMs = performance.timeOrigin + o.clock.nowMs();
+  let runStartClockMs = o.clock.nowMs();
   const histograms = new MetricHistograms();
   const counters = new RunCounters();
   const timeline = new Timeline({ intervalMs });
@@ -94,6 +94,9 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
     calls = new CallsNdjsonWriter(join(o.outDir, RESULT_FILES.calls));
   }
   let active = 0;
+  // Calls started and not yet ended: after a hard stop their workers are gone, yet they still count.
+  const unended = new Map<number, Extract<ShardEvent, { type: 'call_started' }>>();
+  const answeredAt = new Map<number, number>();
   const recordings: RecordingEntry[][] = [];
   let stoppedBy: LoadRunOutcome['stoppedBy'] = null;
   let progressTimer: TimerHandle | undefined;
@@ -105,9 +108,17 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
     switch (ev.type) {
       case 'call_started':
         active++;
+        unended.set(ev.callNumber, ev);
         return;
+      case 'call_answered': {
+        const started = unended.get(ev.callNumber);
+        if (started !== undefined) answeredAt.set(ev.callNumber, ev.atMs);
+        return;
+      }
       case 'call_ended':
         active--;
+        unended.delete(ev.record.callNumber);
+        answeredAt.delete(ev.record.callNumber);
         histograms.recordCall(ev.record);
         counters.recordCall(ev.record);
         calls?.write(ev.record);
@@ -134,6 +145,12 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
 
   const host = new ShardHost({
     config: { ...o.run, runStartEpochMs },
+    onStart: (startEpochMs) => {
+      runStartEpochMs = startEpochMs;
+      runStartClockMs = startEpochMs - performance.timeOrigin;
+      progressTimer?.cancel();
+      progressTimer = o.clock.setTimer(Math.max(0, runStartClockMs - o.clock.nowMs()) + intervalMs, tick);
+    },
     ...(o.shards === undefined ? {} : { shards: o.shards }),
     ...(o.inProcess === undefined ? {} : { inProcess: o.inProcess }),
     onEvent,
@@ -171,7 +188,6 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
     }
     progressTimer = o.clock.setTimer(intervalMs - (nowRunMs % intervalMs) + 1, tick);
   };
-  progressTimer = o.clock.setTimer(intervalMs, tick);
 
   const done = host.run().then(
     async (shardEnds) => {
@@ -194,13 +210,15 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
 
   const finish = (shardEnds: ShardEnd[]): LoadRunOutcome => {
     progressTimer?.cancel();
+    const stoppedAtMs = o.clock.nowMs() - runStartClockMs;
+    for (const started of [...unended.values()]) onEvent({ type: 'call_ended', record: abortedRecord(started, answeredAt.get(started.callNumber) ?? null, stoppedAtMs) });
     calls?.close();
     const endedRunMs = o.clock.nowMs() - runStartClockMs;
     const summary = buildRunSummary({
       config: o.summaryConfig,
       ...(o.tags === undefined ? {} : { tags: o.tags }),
       version: o.version,
-      startedAt,
+      startedAt: new Date(runStartEpochMs).toISOString(),
       endedAt: new Date(runStartEpochMs + endedRunMs).toISOString(),
       histograms,
       counters,
@@ -237,5 +255,34 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
       await host.terminate();
     },
     done,
+  };
+}
+
+/**
+ * A call whose worker was stopped before the call could end or report (the second Ctrl-C): it is
+ * still a call of the run, failed as `aborted`, with what the coordinator saw of it. No BYE went out.
+ */
+function abortedRecord(started: Extract<ShardEvent, { type: 'call_started' }>, answeredAtMs: number | null, endedAtMs: number): CallRecord {
+  return {
+    callNumber: started.callNumber,
+    shard: started.shard,
+    callId: '',
+    testId: null,
+    outcome: 'failed',
+    reason: 'aborted',
+    reasonText: 'the run was stopped at once (second Ctrl-C) before this call ended; it got no BYE',
+    intendedStartAtMs: started.intendedStartAtMs,
+    startedAtMs: started.startedAtMs,
+    answeredAtMs,
+    endedAtMs: Math.max(endedAtMs, started.startedAtMs),
+    startLagMs: started.startedAtMs - started.intendedStartAtMs,
+    inviteToAnswerMs: null,
+    postDialDelayMs: null,
+    greetingTtfaMs: null,
+    ttfaMs: [],
+    bargeInStopMs: [],
+    agentReplyMs: [],
+    rtp: null,
+    detail: null,
   };
 }

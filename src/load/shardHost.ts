@@ -22,7 +22,12 @@ export interface ShardHostOptions {
   splitPlan?: (plan: LoadPlan, shards: number) => LoadPlan[];
   /** In-process shards only: seams passed to runShard. */
   shardDeps?: ShardDeps;
+  /** Every shard is set up: the run's common start (epoch ms), just before the first call can start. */
+  onStart?: (startEpochMs: number) => void;
 }
+
+/** Margin between "every shard is ready" and the common start, for the start message to reach the workers. */
+const START_MARGIN_MS = 20;
 
 /** How each shard ended: shard_done, or shard_error (its own, or a worker that died). */
 export type ShardEnd = Extract<ShardEvent, { type: 'shard_done' | 'shard_error' }>;
@@ -30,6 +35,7 @@ export type ShardEnd = Extract<ShardEvent, { type: 'shard_done' | 'shard_error' 
 /** A shard's handle, in a worker or in this thread. */
 interface RunningShard {
   stop(): void;
+  start(startEpochMs: number): void;
   terminate(): Promise<void>;
   ended: Promise<ShardEnd>;
 }
@@ -61,8 +67,23 @@ export class ShardHost {
     if (o.config.kind === 'sipp') prepareSippRun(o.config.scenarioFile, { injectionFile: o.config.sipp?.injectionFile });
     else await prepareScenario(loadScenario(o.config.scenarioFile), o.config.speechCacheDir === undefined ? {} : { speech: { cacheDir: o.config.speechCacheDir } });
     if (this.stopped) return [];
+    this.waiting = new Set(configs.map((c) => c.shard));
     this.running = configs.map((c) => (o.inProcess === true ? this.startInProcess(c) : this.startWorker(c)));
     return Promise.all(this.running.map((r) => r.ended));
+  }
+
+  /** Shards not yet ready: when none is left, every shard gets the same start time. */
+  private waiting = new Set<number>();
+
+  private onShardEvent(ev: ShardEvent): void {
+    if (ev.type === 'shard_ready' || ev.type === 'shard_done' || ev.type === 'shard_error') {
+      if (this.waiting.delete(ev.shard) && this.waiting.size === 0) {
+        const startEpochMs = performance.timeOrigin + performance.now() + START_MARGIN_MS;
+        this.options.onStart?.(startEpochMs);
+        for (const r of this.running) r.start(startEpochMs);
+      }
+    }
+    this.options.onEvent(ev);
   }
 
   /** Stops new calls in every shard; active calls end with BYE (or CANCEL); run() then resolves. */
@@ -80,17 +101,21 @@ export class ShardHost {
   private startInProcess(config: ShardConfig): RunningShard {
     const stop = new AbortController();
     let end: ShardEnd | undefined;
+    let started: (startEpochMs: number) => void = () => undefined;
+    const start = new Promise<number>((resolve) => {
+      started = resolve;
+    });
     const ended = runShard(
       config,
       (ev) => {
         if (ev.type === 'shard_done' || ev.type === 'shard_error') end = ev;
-        this.options.onEvent(ev);
+        this.onShardEvent(ev);
       },
       stop.signal,
-      this.options.shardDeps,
+      { startGate: () => start, ...this.options.shardDeps },
     ).then(() => end ?? this.lost(config.shard, 'the shard ended without reporting'));
     // Nothing to kill in this thread: the hard stop is the soft one.
-    return { stop: () => stop.abort(), terminate: async () => stop.abort(), ended };
+    return { stop: () => stop.abort(), start: (t) => started(t), terminate: async () => stop.abort(), ended };
   }
 
   private startWorker(config: ShardConfig): RunningShard {
@@ -101,7 +126,7 @@ export class ShardHost {
       worker.on('message', (ev: ShardEvent) => {
         if (end !== undefined) return;
         if (ev.type === 'shard_done' || ev.type === 'shard_error') end = ev;
-        this.options.onEvent(ev);
+        this.onShardEvent(ev);
       });
       // A worker that throws outside runShard (or cannot even load) must not hang the run.
       worker.on('error', (e) => {
@@ -111,6 +136,7 @@ export class ShardHost {
     });
     return {
       stop: () => worker.postMessage({ type: 'stop' } satisfies ShardCommand),
+      start: (startEpochMs) => worker.postMessage({ type: 'start', startEpochMs } satisfies ShardCommand),
       terminate: async () => {
         await worker.terminate();
       },
@@ -121,7 +147,7 @@ export class ShardHost {
   /** A shard that ended without shard_done: reported once as shard_error. */
   private lost(shard: number, message: string, cause?: unknown): ShardEnd {
     const ev = cause === undefined ? shardError(shard, new Error(message)) : { ...shardError(shard, cause), message };
-    this.options.onEvent(ev);
+    this.onShardEvent(ev);
     return ev;
   }
 }

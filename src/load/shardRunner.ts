@@ -24,7 +24,7 @@ import { runSippShard } from './sippShardRunner.js';
 
 /** What runShard needs of a load controller (the real one: LoadController). */
 export interface ShardLoadController {
-  run(): Promise<{ started: number; dropped: number }>;
+  run(originMs?: number): Promise<{ started: number; dropped: number }>;
   stop(): void;
 }
 
@@ -34,6 +34,11 @@ export interface ShardDeps {
   clock?: Clock;
   /** Clock reading → run time. Default `performance.timeOrigin + ms - runStartEpochMs`, right for SystemClock in any thread. */
   toRunMs?: (clockMs: number) => number;
+  /**
+   * After shard_ready: resolves with the run's common start (epoch ms, as runStartEpochMs) once every
+   * shard is ready, so all shards' schedules share one time 0. Absent: the shard starts at once.
+   */
+  startGate?: () => Promise<number>;
   createController?: (options: LoadControllerOptions) => ShardLoadController;
   logger?: Logger;
   /** Sees the shard's shared resources once they are up (tests check the port pool; benches read the media clock). */
@@ -75,7 +80,8 @@ export async function runShard(config: ShardConfig, emit: (ev: ShardEvent) => vo
   if (config.kind === 'sipp') return runSippShard(config, emit, signal, deps);
   const shard = config.shard;
   const clock = deps.clock ?? new SystemClock();
-  const toRunMs = deps.toRunMs ?? ((ms: number) => performance.timeOrigin + ms - config.runStartEpochMs);
+  let runStartEpochMs = config.runStartEpochMs;
+  const toRunMs = deps.toRunMs ?? ((ms: number) => performance.timeOrigin + ms - runStartEpochMs);
   const logger = deps.logger ?? silentLogger;
   let resources: ShardResources;
   try {
@@ -112,7 +118,9 @@ export async function runShard(config: ShardConfig, emit: (ev: ShardEvent) => vo
     });
     if (signal?.aborted === true) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    const { started, dropped } = await controller.run();
+    const origin = await awaitRunStart(shard, clock, emit, deps, signal);
+    if (origin.epochMs !== undefined) runStartEpochMs = origin.epochMs;
+    const { started, dropped } = await controller.run(origin.clockMs);
     await Promise.all(active);
     if (resources.recordings !== undefined) emit({ type: 'recordings', shard, entries: resources.recordings.list() });
     emit({ type: 'shard_done', shard, started, dropped });
@@ -247,4 +255,24 @@ function launchFailure(config: ShardConfig, ctx: LaunchContext, startedAtMs: num
 export function shardError(shard: number, e: unknown): Extract<ShardEvent, { type: 'shard_error' }> {
   if (isVoiceloadError(e)) return { type: 'shard_error', shard, code: e.code, message: e.message, ...(e.hint === undefined ? {} : { hint: e.hint }) };
   return { type: 'shard_error', shard, code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+}
+
+/**
+ * Reports shard_ready and waits for the run's common start (deps.startGate), then until that moment
+ * on this shard's clock. Returns the start in epoch ms and as a clock reading (the schedule's time 0);
+ * both undefined without a gate. A stop while waiting returns at once (the controller then starts nothing).
+ */
+export async function awaitRunStart(shard: number, clock: Clock, emit: (ev: ShardEvent) => void, deps: ShardDeps, signal: AbortSignal | undefined): Promise<{ epochMs?: number; clockMs?: number }> {
+  emit({ type: 'shard_ready', shard });
+  if (deps.startGate === undefined) return {};
+  const stopped = new Promise<undefined>((resolve) => {
+    if (signal?.aborted === true) resolve(undefined);
+    signal?.addEventListener('abort', () => resolve(undefined), { once: true });
+  });
+  const epochMs = await Promise.race([deps.startGate(), stopped]);
+  if (epochMs === undefined) return {};
+  const clockMs = epochMs - performance.timeOrigin;
+  const waitMs = clockMs - clock.nowMs();
+  if (waitMs > 0) await new Promise<void>((resolve) => clock.setTimer(waitMs, resolve));
+  return { epochMs, clockMs };
 }

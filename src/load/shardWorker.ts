@@ -8,17 +8,22 @@ import type { ShardConfig } from './shardConfig.js';
 import { runShard, shardError } from './shardRunner.js';
 
 /** Messages from the host to a shard worker. */
-export type ShardCommand = { type: 'stop' };
+export type ShardCommand = { type: 'stop' } | { type: 'start'; startEpochMs: number };
 
 const port = parentPort;
 if (port !== null) {
   const config = workerData as ShardConfig;
   const stop = new AbortController();
+  let started: (startEpochMs: number) => void = () => undefined;
+  const start = new Promise<number>((resolve) => {
+    started = resolve;
+  });
   const onCommand = (cmd: ShardCommand): void => {
     if (cmd.type === 'stop') stop.abort();
+    else started(cmd.startEpochMs);
   };
   port.on('message', onCommand);
-  runShard(config, (ev) => port.postMessage(ev), stop.signal)
+  runShard(config, (ev) => port.postMessage(ev), stop.signal, { startGate: () => start })
     .catch((e: unknown) => port.postMessage(shardError(config.shard, e)))
     .finally(() => {
       port.off('message', onCommand);

@@ -13,7 +13,7 @@ import type { ShardEvent } from './loadTypes.js';
 import { RtpPortPool } from './pooledRtpPorts.js';
 import { checkPortRangeFits } from './portRange.js';
 import type { ShardConfig } from './shardConfig.js';
-import { shardError, type ShardDeps, type ShardLoadController } from './shardRunner.js';
+import { awaitRunStart, shardError, type ShardDeps, type ShardLoadController } from './shardRunner.js';
 import { toSippCallRecord } from './sippCallRecord.js';
 
 /** What every call of a SIPp shard shares. */
@@ -40,7 +40,8 @@ interface SippShardEnv {
 export async function runSippShard(config: ShardConfig, emit: (ev: ShardEvent) => void, signal?: AbortSignal, deps: ShardDeps = {}): Promise<void> {
   const shard = config.shard;
   const clock = deps.clock ?? new SystemClock();
-  const toRunMs = deps.toRunMs ?? ((ms: number) => performance.timeOrigin + ms - config.runStartEpochMs);
+  let runStartEpochMs = config.runStartEpochMs;
+  const toRunMs = deps.toRunMs ?? ((ms: number) => performance.timeOrigin + ms - runStartEpochMs);
   const options = config.sipp;
   let prepared: PreparedSippRun;
   let transport: SipTransport;
@@ -91,7 +92,9 @@ export async function runSippShard(config: ShardConfig, emit: (ev: ShardEvent) =
     });
     if (signal?.aborted === true) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    const { started, dropped } = await controller.run();
+    const origin = await awaitRunStart(shard, clock, emit, deps, signal);
+    if (origin.epochMs !== undefined) runStartEpochMs = origin.epochMs;
+    const { started, dropped } = await controller.run(origin.clockMs);
     await Promise.all(active);
     emit({ type: 'shard_done', shard, started, dropped });
   } catch (e) {

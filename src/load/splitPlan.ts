@@ -6,10 +6,10 @@ import type { LoadPlan, LoadStage } from './loadTypes.js';
  * Splits a run's plan into one plan per shard (worker thread) whose sum is the whole:
  * - counts (the concurrency cap, maxCalls, closed-model users and stage targets) are split as evenly as
  *   whole numbers allow, the remainder going to the first shards; a shard may get 0 and then starts nothing;
- * - open-model rates (ratePerSec and stage targets) are split in proportion to each shard's share of the
- *   cap, which is 1/S when the cap divides evenly (or is unbounded). Giving a shard the rate in
- *   proportion to its room keeps every shard equally loaded, so the drops add up to what one controller
- *   with the whole cap would count, and a shard with no room gets no arrivals it could only drop.
+ * - open-model rates (ratePerSec and stage targets) are split equally among the shards that have room
+ *   (cap > 0), and constant schedules get phases i/S so their arrivals interleave into the whole run's
+ *   grid; a shard with no room gets no arrivals it could only drop. (Caps split into whole calls may
+ *   differ by one between shards; that shard drops a little earlier.)
  *   Constant arrivals of rate r·wᵢ sum to r; so do Poisson ones: independent Poisson processes of
  *   rates rᵢ superpose into a Poisson process of rate Σrᵢ (the superposition theorem).
  * - seeds are distinct per shard and derived from the run seed, so a rerun reproduces every shard;
@@ -22,14 +22,18 @@ export function splitPlan(plan: LoadPlan, shards: number): LoadPlan[] {
   const seeds = shardSeeds(plan.seed, shards);
   const model = plan.model;
   return caps.map((cap, i) => {
-    // A cap of 0 drops every arrival; spread the rate evenly so the shards drop what the whole would.
-    const weight = Number.isFinite(plan.concurrencyCap) && plan.concurrencyCap > 0 ? cap / plan.concurrencyCap : 1 / shards;
+    // Equal rates on the shards that can start calls, so constant schedules interleave exactly; a shard
+    // with a cap of 0 gets none (it could only drop). All caps 0: spread evenly, so the drops add up.
+    const open = caps.filter((c) => c > 0).length;
+    const weight = open === 0 ? 1 / shards : cap > 0 ? 1 / open : 0;
     const shardModel: LoadPlan['model'] =
       model.kind === 'open'
         ? {
             kind: 'open',
             arrivals: model.arrivals,
             ratePerSec: model.ratePerSec * weight,
+            // Evenly spaced arrivals of S shards interleave instead of coinciding: shard i lags i/S of its gap.
+            ...(model.arrivals === 'constant' && open > 1 && cap > 0 ? { phase: caps.slice(0, i).filter((c) => c > 0).length / open } : {}),
             ...(model.stages === undefined ? {} : { stages: model.stages.map((s) => ({ durationMs: s.durationMs, target: s.target * weight })) }),
           }
         : {

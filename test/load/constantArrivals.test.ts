@@ -71,3 +71,16 @@ test('RateProfile: cumulative and timeOfCount are inverse; the rate follows the 
   }
   assert.equal(profile.timeOfCount(100.5), undefined);
 });
+
+test("shards of one run interleave: their constant arrivals together are the whole run's grid, not bunches", async () => {
+  const { splitPlan } = await import('../../src/load/splitPlan.js');
+  const whole = { model: { kind: 'open' as const, arrivals: 'constant' as const, ratePerSec: 5 }, concurrencyCap: 1_000_000, seed: 1 };
+  const one = collect(createArrivalProcess(whole.model, 1), 3000);
+  for (const shards of [2, 3]) {
+    const merged = splitPlan(whole, shards)
+      .flatMap((p) => (p.model.kind === 'open' ? collect(createArrivalProcess(p.model, p.seed), 3000) : []))
+      .sort((a, b) => a - b);
+    assert.equal(merged.length, one.length, `${shards} shards: ${merged.length} arrivals in 3 s at 5/s`);
+    merged.forEach((t, i) => assert.ok(Math.abs(t - (one[i] ?? NaN)) < 1e-6, `${shards} shards: arrival ${i} at ${t}, the whole run's at ${one[i]}`));
+  }
+});

@@ -96,15 +96,13 @@ test('voiceload run against the simulated agent: open model, closed model, stage
       assert.ok(Math.abs(c.calls_attempted - expected) <= 1, `${c.calls_attempted} calls for ${rate}/s over ${durationMs} ms`);
       assert.equal(c.calls_completed, c.calls_attempted, JSON.stringify(c.calls_failed_by_reason));
       assert.equal(c.calls_dropped, 0);
-      // The schedule: each worker places its share of the rate (rate / workers) on an exact grid from
-      // the moment it is ready, all before --duration.
+      // The schedule: the workers start together at run time 0 and their shares of the rate interleave,
+      // so all arrivals together lie on the whole run's grid (k / rate), all before --duration.
       const shards = byShard(r.calls);
       assert.equal(shards.size, WORKERS);
-      for (const [shard, intended] of shards) {
-        const origin = intended[0] ?? 0;
-        intended.forEach((at, j) => assert.ok(Math.abs(at - origin - (j * 1000 * WORKERS) / rate) < 1, `shard ${shard} arrival ${j} at ${(at - origin).toFixed(1)} ms after its first`));
-        assert.ok((intended.at(-1) ?? Infinity) - origin < durationMs);
-      }
+      const all = r.calls.map((x) => x.intendedStartAtMs).sort((a, b) => a - b);
+      all.forEach((at, k) => assert.ok(Math.abs(at - (k * 1000) / rate) < 1, `arrival ${k} at ${at.toFixed(1)} ms of run time, the grid says ${(k * 1000) / rate}`));
+      assert.ok((all.at(-1) ?? Infinity) < durationMs);
       await assertTruthAgrees(r.calls, truth, runId);
       const lag = r.summary.metrics.start_lag_ms;
       t.diagnostic(
@@ -173,19 +171,14 @@ test('voiceload run against the simulated agent: open model, closed model, stage
       const c = r.summary.counters;
       const expected = area(stagesMs);
       assert.ok(Math.abs(c.calls_attempted - expected) <= 1, `${c.calls_attempted} calls, the ramp's area is ${expected}`);
-      // The ramp's shape, not only its total: each worker ramps its share (area / workers), so its
-      // arrival j (0-based) comes where that share of the area reaches j, from when the worker was ready.
+      // The ramp's shape, not only its total: the workers start together at run time 0 and interleave,
+      // so arrival k (0-based, all workers) comes where the ramp's area reaches k.
       const shards = byShard(r.calls);
-      let firstHalf = 0;
-      for (const [shard, intended] of shards) {
-        const origin = intended[0] ?? 0;
-        intended.forEach((at, j) => {
-          const share = area(at - origin) / WORKERS;
-          assert.ok(Math.abs(share - j) < 0.01, `shard ${shard} arrival ${j} at ${(at - origin).toFixed(1)} ms where its share of the area is ${share.toFixed(3)}`);
-        });
-        assert.ok((intended.at(-1) ?? Infinity) - origin < stagesMs);
-        firstHalf += intended.filter((at) => at - origin < stages[0]!.ms).length;
-      }
+      assert.equal(shards.size, WORKERS);
+      const all = r.calls.map((x) => x.intendedStartAtMs).sort((a, b) => a - b);
+      all.forEach((at, k) => assert.ok(Math.abs(area(at) - k) < 0.01, `arrival ${k} at ${at.toFixed(1)} ms of run time, where the area is ${area(at).toFixed(3)}`));
+      assert.ok((all.at(-1) ?? Infinity) < stagesMs);
+      const firstHalf = all.filter((at) => at < stages[0]!.ms).length;
       assert.ok(Math.abs(firstHalf - area(stages[0]!.ms)) <= 1, `${firstHalf} arrivals in the first stage, its area is ${area(stages[0]!.ms)}`);
       await assertTruthAgrees(r.calls, truth, runId);
       // It ended on its own: the last arrival, its 1 s call, then the results.

@@ -112,6 +112,10 @@ test('voiceload run: Ctrl-C mid-run, a second Ctrl-C, and thresholds', { timeout
         const lines = existsSync(join(out, 'calls.ndjson')) ? readFileSync(join(out, 'calls.ndjson'), 'utf8').split('\n').filter((l) => l !== '').length : -1;
         assert.equal(summary.counters.calls_attempted, lines, 'summary.json counts what calls.ndjson holds');
         const outgoing = readResults(out).timeline.reduce((n, row) => n + Number(row['OutgoingCall(P)']), 0);
+        // Calls whose worker was stopped at once still count: every INVITE sent is a call in every file.
+        assert.equal(summary.counters.calls_attempted, invites.size, 'summary.json counts every call that sent an INVITE');
+        assert.equal(outgoing, invites.size, 'timeline.csv too');
+        assert.equal(summary.counters.calls_failed_by_reason['aborted'], invites.size);
         t.diagnostic(
           `double SIGINT: ${invites.size} INVITEs reached the silent far end; exit ${run.code} ${exitAfterFirstMs.toFixed(0)} ms after the first signal (${(performance.now() - secondAt).toFixed(0)} ms after the second); ` +
             `files ${resultFilesIn(out).join(', ')}; summary counts ${summary.counters.calls_attempted} calls (calls.ndjson ${lines}, timeline.csv OutgoingCall ${outgoing})`,

@@ -42,8 +42,9 @@ test('splitPlan (open): rates, cap and calls sum to the whole; seeds distinct an
     const targets = shards.map((s) => s.model.stages?.[i]?.target ?? NaN);
     assert.ok(Math.abs(sum(targets) - (plan.model.stages?.[i]?.target ?? NaN)) < 1e-9);
   }
-  // Each shard's rate is its share of the cap: equal load per unit of room.
-  shards.forEach((s, i) => assert.ok(Math.abs((rates[i] ?? 0) / s.concurrencyCap - 30 / 100) < 1e-12));
+  // Every shard that can start calls gets the same rate (caps 34/33/33 differ by one call), so evenly
+  // spaced schedules interleave exactly.
+  rates.forEach((r) => assert.ok(Math.abs(r - 10) < 1e-12, `rate ${r}`));
   assert.ok(shards.every((s) => s.durationMs === 20_000));
   assert.equal(new Set(shards.map((s) => s.seed)).size, 3);
   assert.deepEqual(splitPlan(plan, 3), shards);
