@@ -40,6 +40,7 @@ interface Turn
     | 'llmFirstTokenAtMs'
     | 'ttsFirstByteAtMs'
     | 'firstReplyPacketSentAtMs'
+    | 'replySpeechStartSentAtMs'
     | 'stt'
     | 'llm'
     | 'tts'
@@ -51,7 +52,6 @@ interface Turn
 }
 
 const FRAME_MS = 20;
-const SAMPLES_PER_FRAME = 160;
 const RTP_TIMEOUT_CHECK_MS = 1000;
 const DTMF_DIGITS = '0123456789*#ABCD';
 
@@ -79,6 +79,7 @@ export class AgentCall {
   private greetingRequest: StageRequest | null = null;
   private greetingAnsweredAtMs = 0;
   private greetingTts: StageTimes | null = null;
+  private greetingFirstPacketSentAtMs: number | null = null;
   private dtmf = '';
   private readonly sdpSessionId = Math.floor(Date.now() / 1000);
   private sdpVersion = 1;
@@ -151,6 +152,7 @@ export class AgentCall {
     if (n.telephoneEventPayloadType !== undefined) media.setTelephoneEventPayloadType(n.telephoneEventPayloadType);
     media.onFrame((pcm, arrivalMs) => this.onCallerFrame(pcm, arrivalMs));
     media.onUtteranceStarted((ev) => this.onUtteranceStarted(ev.id, ev.startedAtMs));
+    media.onSpeechStarted((ev) => this.onSpeechStarted(ev.id, ev.speechStartSentAtMs));
     media.onUtteranceSent((ev) => this.onUtteranceSent(ev.id));
     media.onTelephoneEvent((ev) => {
       if (ev.end) this.dtmf += DTMF_DIGITS[ev.event] ?? '?';
@@ -227,13 +229,27 @@ export class AgentCall {
   private say(id: string, utterance: Utterance): void {
     if (this.ended || this.media === undefined) return;
     this.speaking = { id, startedAtMs: null };
-    this.media.queueUtterance({ id, pcm: utterance.pcm8k, speechEndSample: utterance.speechEndSample });
+    this.media.queueUtterance({ id, pcm: utterance.pcm8k, speechStartSample: utterance.speechStartSample, speechEndSample: utterance.speechEndSample });
   }
 
   private onUtteranceStarted(id: string, startedAtMs: number): void {
     if (this.speaking?.id === id) this.speaking.startedAtMs = startedAtMs;
     if (id === 'greeting') {
-      const speechStart = startedAtMs + speechStartOffsetMs(this.ctx.audio.greeting);
+      this.greetingFirstPacketSentAtMs = startedAtMs;
+      return;
+    }
+    const turn = this.turns[Number(id)];
+    if (turn === undefined || turn.reply === null) return;
+    turn.firstReplyPacketSentAtMs = startedAtMs;
+  }
+
+  /**
+   * The packet with the first speech sample went out: its actual send time (after any catch-up of a
+   * stalled media clock, when packets leave in a burst) is the truth of when the agent started speaking.
+   */
+  private onSpeechStarted(id: string, speechStart: number): void {
+    if (id === 'greeting') {
+      const startedAtMs = this.greetingFirstPacketSentAtMs ?? speechStart;
       this.ctx.truth.write({
         type: 'greeting',
         callId: this.callId,
@@ -248,7 +264,7 @@ export class AgentCall {
     }
     const turn = this.turns[Number(id)];
     if (turn === undefined || turn.reply === null) return;
-    turn.firstReplyPacketSentAtMs = startedAtMs;
+    turn.replySpeechStartSentAtMs = speechStart;
   }
 
   private onUtteranceSent(id: string): void {
@@ -312,6 +328,7 @@ export class AgentCall {
       llmFirstTokenAtMs: null,
       ttsFirstByteAtMs: null,
       firstReplyPacketSentAtMs: null,
+      replySpeechStartSentAtMs: null,
       stt: null,
       llm: null,
       tts: null,
@@ -362,8 +379,7 @@ export class AgentCall {
   private writeTurn(turn: Turn, outcome: 'replied' | 'barged_in' | 'abandoned'): void {
     if (turn.written) return;
     turn.written = true;
-    const speechStart =
-      turn.firstReplyPacketSentAtMs === null || turn.reply === null ? null : turn.firstReplyPacketSentAtMs + speechStartOffsetMs(turn.reply);
+    const speechStart = turn.replySpeechStartSentAtMs;
     const ttfaMs = speechStart === null ? null : speechStart - turn.callerSpeechEndAtMs;
     if (ttfaMs !== null) this.ctx.metrics?.turnAnswered(ttfaMs);
     this.ctx.truth.write({
@@ -427,11 +443,6 @@ function peakAbove(pcm: Int16Array, amplitude: number): boolean {
     if (v >= amplitude || -v >= amplitude) return true;
   }
   return false;
-}
-
-/** Offset of the first speech frame's packet from the utterance's first packet. */
-function speechStartOffsetMs(u: Utterance): number {
-  return Math.floor(u.speechStartSample / SAMPLES_PER_FRAME) * FRAME_MS;
 }
 
 /** Simulated per-frame work of an agent worker (VAD, resampling, ...): real CPU, so saturation is real. */

@@ -32,8 +32,7 @@ type Waiting =
 
 /** How often the runner checks for silence when the far end stops sending RTP altogether. */
 const IDLE_CHECK_MS = 50;
-/** One RTP packet of G.711 audio. */
-const FRAME_MS = 20;
+/** G.711 samples per millisecond. */
 const SAMPLES_PER_MS = 8;
 /** The agent counts as speaking when its latest speech frame ended at most this long ago (a packet and some jitter). */
 const BARGE_IN_SPEAKING_MS = 30;
@@ -173,7 +172,7 @@ export class CallRunner {
     this.media = media;
     media.setTelephoneEventPayloadType(n.telephoneEventPayloadType);
     media.onFrame((pcm, arrivalMs) => this.onAgentFrame(pcm, arrivalMs));
-    media.onUtteranceStarted((ev) => this.onUtteranceStarted(ev.id, ev.startedAtMs));
+    media.onSpeechStarted((ev) => this.onSpeechStarted(ev.id, ev.speechStartSentAtMs));
     media.onUtteranceSent((ev) => this.onUtteranceSent(ev.id, ev.speechEndSentAtMs));
     try {
       media.setRemote({ host: n.connectionHost, port: n.audioPort, ...(n.rtcpPort === undefined ? {} : { rtcpPort: n.rtcpPort }) });
@@ -287,7 +286,7 @@ export class CallRunner {
     turn.played = true;
     this.waiting = 'utterance';
     const { audio, encoded } = turn.step.utterance;
-    this.media?.queueUtterance({ id: String(turn.index), pcm: audio.pcm8k, speechEndSample: audio.speechEndSample, encoded });
+    this.media?.queueUtterance({ id: String(turn.index), pcm: audio.pcm8k, speechStartSample: audio.speechStartSample, speechEndSample: audio.speechEndSample, encoded });
   }
 
   private sendDtmf(digits: string, durationMs: number, gapMs: number): void {
@@ -400,12 +399,10 @@ export class CallRunner {
     }
   }
 
-  private onUtteranceStarted(id: string, startedAtMs: number): void {
+  /** The caller's speech starts with the packet carrying the utterance's first speech sample (its actual send time). */
+  private onSpeechStarted(id: string, sentAtMs: number): void {
     const turn = this.turns[Number(id)];
-    if (turn === undefined) return;
-    // The caller's speech starts with the packet carrying the utterance's first speech sample.
-    const audio = turn.step.utterance.audio;
-    turn.speechStartSentAtMs = startedAtMs + Math.floor(audio.speechStartSample / (SAMPLES_PER_MS * FRAME_MS)) * FRAME_MS;
+    if (turn !== undefined) turn.speechStartSentAtMs = sentAtMs;
   }
 
   private onUtteranceSent(id: string, speechEndSentAtMs: number): void {

@@ -11,6 +11,8 @@ export interface Utterance {
    * the caller's speech. 0 means the utterance has no speech: its first packet is used.
    */
   speechEndSample: number;
+  /** First speech sample (inclusive); its packet's send time is the start of the speech. Default 0. */
+  speechStartSample?: number;
   /**
    * The whole utterance already encoded, by codec name (G.711: one byte per sample), made once when
    * the audio is prepared so that calls share the bytes instead of encoding every packet.
@@ -26,6 +28,8 @@ export const FrameFlag = {
   SpeechEnd: 2,
   /** Last frame of an utterance. */
   UtteranceEnd: 4,
+  /** The frame holds the utterance's first speech sample. */
+  SpeechStart: 8,
 } as const;
 
 /**
@@ -147,6 +151,8 @@ export class UtteranceQueue implements AudioSource {
     for (let i = start; i < end; i++) frame[i - start] = pcm[i]!;
     if (end - start < n) frame.fill(0, end - start);
     this.frameIsSilent = false;
+    const firstSpeech = cur.speechStartSample ?? 0;
+    if (firstSpeech >= start && firstSpeech < start + n) flags |= FrameFlag.SpeechStart;
     const lastSpeech = Math.max(0, cur.speechEndSample - 1);
     if (lastSpeech >= start && lastSpeech < start + n) flags |= FrameFlag.SpeechEnd;
     this.position = end;

@@ -19,6 +19,12 @@ export interface UtteranceStartedEvent {
   startedAtMs: number;
 }
 
+/** The packet carrying an utterance's first speech sample went out (its actual send time, after any catch-up). */
+export interface SpeechStartedEvent {
+  id: string;
+  speechStartSentAtMs: number;
+}
+
 export interface RtpSenderOptions {
   codec: AudioCodec;
   source: AudioSource;
@@ -74,6 +80,7 @@ export class RtpSender {
   private utteranceStartedAtMs = 0;
   private speechEndSentAtMs = 0;
   private startedCallback: ((event: UtteranceStartedEvent) => void) | undefined;
+  private speechStartedCallback: ((event: SpeechStartedEvent) => void) | undefined;
   private sentCallback: ((event: UtteranceSentEvent) => void) | undefined;
 
   constructor(options: RtpSenderOptions) {
@@ -108,6 +115,10 @@ export class RtpSender {
 
   onUtteranceStarted(cb: (event: UtteranceStartedEvent) => void): void {
     this.startedCallback = cb;
+  }
+
+  onSpeechStarted(cb: (event: SpeechStartedEvent) => void): void {
+    this.speechStartedCallback = cb;
   }
 
   onUtteranceSent(cb: (event: UtteranceSentEvent) => void): void {
@@ -234,6 +245,7 @@ export class RtpSender {
       this.utteranceStartedAtMs = nowMs;
       this.startedCallback?.({ id: utterance.id, startedAtMs: nowMs });
     }
+    if ((flags & FrameFlag.SpeechStart) !== 0) this.speechStartedCallback?.({ id: utterance.id, speechStartSentAtMs: nowMs });
     if ((flags & FrameFlag.SpeechEnd) !== 0) this.speechEndSentAtMs = nowMs;
     if ((flags & FrameFlag.UtteranceEnd) !== 0) {
       this.sentCallback?.({

@@ -10,7 +10,7 @@ import { Pacer } from './pacer.js';
 import { buildRtcpCompound, ntpFromUnixMs, ntpMiddle32, parseRtcpCompound, roundTripMs, type LastSenderReport } from './rtcp.js';
 import { emptyRtpHeaderFields, readRtpHeaderInto } from './rtpHeaderWriter.js';
 import { RtpReceiveStats } from './rtpReceiveStats.js';
-import { RtpSender, type UtteranceSentEvent, type UtteranceStartedEvent } from './rtpSender.js';
+import { RtpSender, type SpeechStartedEvent, type UtteranceSentEvent, type UtteranceStartedEvent } from './rtpSender.js';
 import { RunningSummary } from './runningSummary.js';
 import { TelephoneEventTracker, type TelephoneEvent } from './telephoneEventTracker.js';
 import { bindRtpPortPair, type UdpPortPair } from './udpPortPair.js';
@@ -277,6 +277,11 @@ export class RtpSession {
 
   onUtteranceStarted(cb: (event: UtteranceStartedEvent) => void): void {
     this.sender.onUtteranceStarted(cb);
+  }
+
+  /** When the packet with an utterance's first speech sample was actually sent (see Utterance.speechStartSample). */
+  onSpeechStarted(cb: (event: SpeechStartedEvent) => void): void {
+    this.sender.onSpeechStarted(cb);
   }
 
   /**

@@ -226,3 +226,20 @@ test('an utterance encoded once sends the same packets as one encoded per frame,
   pcmaSource.enqueue({ id: 'u', pcm, speechEndSample: 160, encoded: encodeUtterance(pcm, [codecFor('PCMU')]) });
   assert.deepEqual([...pcma.nextPacket(0, 0).subarray(12)], [...codecFor('PCMA').encode(pcm)]);
 });
+
+test('the speech-start event carries the actual send time of the packet with the first speech sample', () => {
+  const source = new UtteranceQueue(160);
+  const sender = new RtpSender({ codec: codecFor('PCMU'), source, rng: scripted(0.5) });
+  const events: { id: string; speechStartSentAtMs: number }[] = [];
+  sender.onSpeechStarted((e) => events.push(e));
+  // Speech starts at sample 400: the third packet (samples 320..479).
+  source.enqueue({ id: 'u', pcm: ramp(800), speechStartSample: 400, speechEndSample: 700 });
+  // A stalled clock catches up: packets 1 and 2 leave in a burst at 61 ms, not at 20 and 40.
+  const sendTimes = [0, 61, 61.2, 80, 100];
+  sendTimes.forEach((t, i) => sender.nextPacket(i, t));
+  assert.deepEqual(events, [{ id: 'u', speechStartSentAtMs: 61.2 }]);
+  // Without speechStartSample the first packet starts the speech.
+  source.enqueue({ id: 'v', pcm: ramp(320), speechEndSample: 320 });
+  sender.nextPacket(5, 120);
+  assert.deepEqual(events.at(-1), { id: 'v', speechStartSentAtMs: 120 });
+});
