@@ -7,6 +7,9 @@ import { planScenarioCall, type PlannedCall } from '../engine/planScenarioCall.j
 import { prepareScenario, type PreparedScenario } from '../engine/prepareScenario.js';
 import { resolveTarget, runCallOn } from '../engine/runCall.js';
 import { AgentAudioRecorder } from './agentAudioRecorder.js';
+import { driveShard } from './driveShard.js';
+import { shardError, type ShardDeps } from './shardDeps.js';
+export { shardError, type ShardDeps, type ShardLoadController } from './shardDeps.js';
 import { RecordingSink } from './recordingSink.js';
 import { MediaScheduler } from '../media/mediaScheduler.js';
 import type { UdpPortPair } from '../media/udpPortPair.js';
@@ -15,45 +18,13 @@ import { generateCallId } from '../sip/identifiers.js';
 import { createTcpTransport, createUdpTransport, type SipEndpoint, type SipTransport } from '../sip/transport/index.js';
 import { UserAgent } from '../sip/ua/userAgent.js';
 import { toCallRecord } from './callRecord.js';
-import { LoadController, type LaunchContext, type LoadControllerOptions } from './loadController.js';
+import type { LaunchContext } from './loadController.js';
 import type { CallRecord, ShardEvent } from './loadTypes.js';
 import { RtpPortPool } from './pooledRtpPorts.js';
 import { checkPortRangeFits } from './portRange.js';
 import type { ShardConfig } from './shardConfig.js';
 import { runSippShard } from './sippShardRunner.js';
 
-/** What runShard needs of a load controller (the real one: LoadController). */
-export interface ShardLoadController {
-  run(originMs?: number): Promise<{ started: number; dropped: number }>;
-  stop(): void;
-}
-
-/** Seams for tests and diagnostics; a worker uses the defaults. */
-export interface ShardDeps {
-  /** Default SystemClock (performance.now()). */
-  clock?: Clock;
-  /** Clock reading → run time. Default `performance.timeOrigin + ms - runStartEpochMs`, right for SystemClock in any thread. */
-  toRunMs?: (clockMs: number) => number;
-  /**
-   * After shard_ready: resolves with the run's common start (epoch ms, as runStartEpochMs) once every
-   * shard is ready, so all shards' schedules share one time 0. Absent: the shard starts at once.
-   */
-  startGate?: () => Promise<number>;
-  createController?: (options: LoadControllerOptions) => ShardLoadController;
-  logger?: Logger;
-  /** Sees the shard's shared resources once they are up (tests check the port pool; benches read the media clock). */
-  onReady?: (resources: { ua: UserAgent; ports: RtpPortPool; scheduler: MediaScheduler | undefined }) => void;
-  /**
-   * Default true: every call's RTP session sends on the shard's one MediaScheduler (one timer tick
-   * for all calls). false: each session runs its own Pacer, as `voiceload call` does (diagnostics:
-   * bench/load-scale.ts --own-pacers measures the difference).
-   */
-  sharedMediaClock?: boolean;
-  /** SIPp shards (kind 'sipp'): binds the shard's one SIP transport (tests use a memory transport). */
-  createSippTransport?: (config: ShardConfig, clock: Clock) => Promise<SipTransport>;
-  /** SIPp shards: how long the last ACK/BYE datagrams get to leave before the transport closes. Default 50 ms. */
-  sippFlushMs?: number;
-}
 
 /** The user agent, port pool and target every call of a shard shares. */
 interface ShardResources {
@@ -93,43 +64,21 @@ export async function runShard(config: ShardConfig, emit: (ev: ShardEvent) => vo
   }
   const { ua, ports } = resources;
   deps.onReady?.({ ua, ports, scheduler: resources.scheduler });
-  // Calls listen to the shard's own signal too: stop() must end calls even if a controller does not abort them.
-  const stopCalls = new AbortController();
-  // Launches still running: the shared UA closes only after every call has ended.
-  const active = new Set<Promise<void>>();
-  let controller: ShardLoadController | undefined;
-  const onAbort = (): void => {
-    controller?.stop();
-    stopCalls.abort();
-  };
   try {
-    controller = (deps.createController ?? ((o) => new LoadController(o)))({
+    await driveShard({
+      config,
       clock,
-      plan: config.plan,
-      shard,
-      shards: config.shards,
+      emit,
+      signal,
+      deps,
       toRunMs,
-      launch: (ctx) => {
-        const p = launchCall(config, resources, ctx, { clock, toRunMs, logger, emit, stop: stopCalls.signal }).finally(() => active.delete(p));
-        active.add(p);
-        return p;
+      onStart: (epochMs) => (runStartEpochMs = epochMs),
+      launch: (ctx, stop) => launchCall(config, resources, ctx, { clock, toRunMs, logger, emit, stop }),
+      beforeDone: () => {
+        if (resources.recordings !== undefined) emit({ type: 'recordings', shard, entries: resources.recordings.list() });
       },
-      onDrop: (drop) => emit({ type: 'call_dropped', drop }),
     });
-    if (signal?.aborted === true) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const origin = await awaitRunStart(shard, clock, emit, deps, signal);
-    if (origin.epochMs !== undefined) runStartEpochMs = origin.epochMs;
-    const { started, dropped } = await controller.run(origin.clockMs);
-    await Promise.all(active);
-    if (resources.recordings !== undefined) emit({ type: 'recordings', shard, entries: resources.recordings.list() });
-    emit({ type: 'shard_done', shard, started, dropped });
-  } catch (e) {
-    stopCalls.abort();
-    await Promise.all(active);
-    emit(shardError(shard, e));
   } finally {
-    signal?.removeEventListener('abort', onAbort);
     resources.scheduler?.stop();
     await ua.close();
   }
@@ -251,28 +200,3 @@ function launchFailure(config: ShardConfig, ctx: LaunchContext, startedAtMs: num
   };
 }
 
-/** A setup problem as the coordinator shows it: code, message and hint, nothing else (no config, no secrets). */
-export function shardError(shard: number, e: unknown): Extract<ShardEvent, { type: 'shard_error' }> {
-  if (isVoiceloadError(e)) return { type: 'shard_error', shard, code: e.code, message: e.message, ...(e.hint === undefined ? {} : { hint: e.hint }) };
-  return { type: 'shard_error', shard, code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
-}
-
-/**
- * Reports shard_ready and waits for the run's common start (deps.startGate), then until that moment
- * on this shard's clock. Returns the start in epoch ms and as a clock reading (the schedule's time 0);
- * both undefined without a gate. A stop while waiting returns at once (the controller then starts nothing).
- */
-export async function awaitRunStart(shard: number, clock: Clock, emit: (ev: ShardEvent) => void, deps: ShardDeps, signal: AbortSignal | undefined): Promise<{ epochMs?: number; clockMs?: number }> {
-  emit({ type: 'shard_ready', shard });
-  if (deps.startGate === undefined) return {};
-  const stopped = new Promise<undefined>((resolve) => {
-    if (signal?.aborted === true) resolve(undefined);
-    signal?.addEventListener('abort', () => resolve(undefined), { once: true });
-  });
-  const epochMs = await Promise.race([deps.startGate(), stopped]);
-  if (epochMs === undefined) return {};
-  const clockMs = epochMs - performance.timeOrigin;
-  const waitMs = clockMs - clock.nowMs();
-  if (waitMs > 0) await new Promise<void>((resolve) => clock.setTimer(waitMs, resolve));
-  return { epochMs, clockMs };
-}

@@ -8,12 +8,13 @@ import { SippCallHub } from '../sipp/sippCallHub.js';
 import type { SippCallMedia, SippMediaFactory } from '../sipp/sippCallMedia.js';
 import { createSippMediaFactory } from '../sipp/sippMedia.js';
 import type { SippCallResult } from '../sipp/sippResult.js';
-import { LoadController, type LaunchContext } from './loadController.js';
+import type { LaunchContext } from './loadController.js';
 import type { ShardEvent } from './loadTypes.js';
 import { RtpPortPool } from './pooledRtpPorts.js';
 import { checkPortRangeFits } from './portRange.js';
 import type { ShardConfig } from './shardConfig.js';
-import { awaitRunStart, shardError, type ShardDeps, type ShardLoadController } from './shardRunner.js';
+import { driveShard } from './driveShard.js';
+import { shardError, type ShardDeps } from './shardDeps.js';
 import { toSippCallRecord } from './sippCallRecord.js';
 
 /** What every call of a SIPp shard shares. */
@@ -68,41 +69,18 @@ export async function runSippShard(config: ShardConfig, emit: (ev: ShardEvent) =
   const media = prepared.needsMedia
     ? createSippMediaFactory({ clock, localHost: options.localHost, files: prepared.files, logger: deps.logger ?? silentLogger, ports })
     : undefined;
-  const stopCalls = new AbortController();
-  const active = new Set<Promise<void>>();
-  let controller: ShardLoadController | undefined;
-  const onAbort = (): void => {
-    controller?.stop();
-    stopCalls.abort();
-  };
-  const env: SippShardEnv = { config, clock, toRunMs, emit, hub, media, stop: stopCalls.signal };
   try {
-    controller = (deps.createController ?? ((o) => new LoadController(o)))({
+    await driveShard({
+      config,
       clock,
-      plan: config.plan,
-      shard,
-      shards: config.shards,
+      emit,
+      signal,
+      deps,
       toRunMs,
-      launch: (ctx) => {
-        const p = launchSippCall(env, ctx).finally(() => active.delete(p));
-        active.add(p);
-        return p;
-      },
-      onDrop: (drop) => emit({ type: 'call_dropped', drop }),
+      onStart: (epochMs) => (runStartEpochMs = epochMs),
+      launch: (ctx, stop) => launchSippCall({ config, clock, toRunMs, emit, hub, media, stop }, ctx),
     });
-    if (signal?.aborted === true) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const origin = await awaitRunStart(shard, clock, emit, deps, signal);
-    if (origin.epochMs !== undefined) runStartEpochMs = origin.epochMs;
-    const { started, dropped } = await controller.run(origin.clockMs);
-    await Promise.all(active);
-    emit({ type: 'shard_done', shard, started, dropped });
-  } catch (e) {
-    stopCalls.abort();
-    await Promise.all(active);
-    emit(shardError(shard, e));
   } finally {
-    signal?.removeEventListener('abort', onAbort);
     hub.close();
     // The last ACK/BYE/CANCEL datagrams leave before the socket closes.
     const flushMs = deps.sippFlushMs ?? 50;
