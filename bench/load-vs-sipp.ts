@@ -29,6 +29,7 @@ import { codecFor } from '../src/media/g711.js';
 import type { CallRecord, LoadPlan } from '../src/load/loadTypes.js';
 import { freeEvenPortPair, freePort } from '../test/interop/helpers/ports.js';
 import { BenchShards } from './helpers/benchShards.js';
+import { sippBenchUasScenario } from './helpers/sippBenchUas.js';
 import { machineCpuPerS, markMachineCpu } from './helpers/machineLoad.js';
 
 const flag = (name: string): string | undefined => {
@@ -58,51 +59,6 @@ const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const f = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
-/** A UAS that answers 200 at once (no 100/180: basic-call.xml waits for the 200 alone), optionally streaming RTP until the BYE. */
-function uasScenario(stream: boolean): string {
-  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="voiceload bench UAS">
-  <recv request="INVITE" crlf="true"/>
-  <send retrans="500"><![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]uas[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=sipp 1 1 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-      a=ptime:20
-
-    ]]></send>
-  <recv request="ACK" crlf="true"/>
-${stream ? '  <nop><action><exec rtp_stream="tone.ul,-1,0"/></action></nop>\n' : ''}  <recv request="BYE"/>
-  <send><![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]></send>
-</scenario>
-`;
-}
-
 /** A process's CPU (user + system, all threads; 10 ms ticks) and RSS from /proc. */
 function procSample(pid: number): { cpuUs: number; rssBytes: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -121,7 +77,7 @@ interface Uas {
 
 async function startUas(dir: string, stream: boolean, maxCalls: number, deadlineS: number): Promise<Uas> {
   const file = join(dir, stream ? 'uas-stream.xml' : 'uas.xml');
-  writeFileSync(file, uasScenario(stream));
+  writeFileSync(file, sippBenchUasScenario(stream));
   const port = await freePort();
   const media = await freeEvenPortPair();
   const proc = spawn('sipp', ['-sf', file, '-i', '127.0.0.1', '-p', String(port), '-mp', String(media), '-m', String(maxCalls), '-nostdin', '-timeout', `${deadlineS}s`], {

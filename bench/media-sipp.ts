@@ -12,49 +12,7 @@ import { join } from 'node:path';
 import { codecFor } from '../src/media/g711.js';
 import { PeerProcess } from '../test/interop/helpers/peerProcess.js';
 import { freeEvenPortPair, freePort, waitUntilListening } from '../test/interop/helpers/ports.js';
-
-const UAS_SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="voiceload bench: stream until BYE">
-  <recv request="INVITE" crlf="true"/>
-  <send retrans="500"><![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]uas[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=sipp 1 1 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-      a=ptime:20
-
-    ]]></send>
-  <recv request="ACK" crlf="true"/>
-  <nop><action><exec rtp_stream="tone.ul,-1,0"/></action></nop>
-  <recv request="BYE"/>
-  <send><![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]></send>
-</scenario>
-`;
+import { sippBenchUasScenario } from './helpers/sippBenchUas.js';
 
 export interface SippRtpCost {
   cpuUs: number;
@@ -67,7 +25,7 @@ export async function sippRtpStreamCost(calls: number, seconds: number): Promise
   if (spawnSync('sipp', ['-v']).error !== undefined) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'voiceload-bench-'));
   try {
-    writeFileSync(join(dir, 'uas.xml'), UAS_SCENARIO);
+    writeFileSync(join(dir, 'uas.xml'), sippBenchUasScenario(true));
     // 1 s of a 440 Hz tone, raw μ-law (SIPp 3.6 streams raw codec bytes).
     const pcm = Int16Array.from({ length: 8000 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)));
     writeFileSync(join(dir, 'tone.ul'), codecFor('PCMU').encode(pcm));
