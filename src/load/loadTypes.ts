@@ -96,7 +96,7 @@ export interface DropRecord {
 export type ShardEvent =
   /** Set up (scenario prepared, sockets bound) and waiting for the run's common start. */
   | { type: 'shard_ready'; shard: number }
-  | { type: 'call_started'; shard: number; callNumber: number; intendedStartAtMs: number; startedAtMs: number }
+  | { type: 'call_started'; shard: number; callNumber: number; intendedStartAtMs: number; startedAtMs: number; callId?: string }
   | { type: 'call_answered'; shard: number; callNumber: number; atMs: number }
   | { type: 'call_ended'; record: CallRecord }
   | { type: 'call_dropped'; drop: DropRecord }

@@ -266,7 +266,7 @@ function abortedRecord(started: Extract<ShardEvent, { type: 'call_started' }>, a
   return {
     callNumber: started.callNumber,
     shard: started.shard,
-    callId: '',
+    callId: started.callId ?? '',
     testId: null,
     outcome: 'failed',
     reason: 'aborted',

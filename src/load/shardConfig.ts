@@ -32,7 +32,7 @@ export interface ShardConfig {
   rtpPorts?: PortRange;
   /** The port this shard's SIP transport binds (--sip-port plus the shard index); 0 or absent: ephemeral. */
   sipPort?: number;
-  /** Seeds each call's random stream, with its call number (as runScenario does). */
+  /** Seeds each call's random stream, with its call number (equal seeds and numbers, equal choices, whatever the shard). */
   seed: number;
   runId: string;
   /** Where synthesised speech is cached (default audio-fixtures/.cache). */

@@ -121,14 +121,14 @@ async function launchCall(config: ShardConfig, r: ShardResources, ctx: LaunchCon
   const { shard } = config;
   const { callNumber, intendedStartAtMs } = ctx;
   const startedAtMs = env.toRunMs(env.clock.nowMs());
-  env.emit({ type: 'call_started', shard, callNumber, intendedStartAtMs, startedAtMs });
+  const callId = generateCallId(config.base.localHost);
+  env.emit({ type: 'call_started', shard, callNumber, intendedStartAtMs, startedAtMs, callId });
   const signal = AbortSignal.any([ctx.signal, env.stop]);
   let planned: PlannedCall | undefined;
   let pair: UdpPortPair | undefined;
   try {
-    // The same per-call stream as runScenario: equal seeds and call numbers draw equal choices.
+    // Each call's own stream from the run seed and its number: equal seeds and call numbers draw equal choices.
     const rng = createRng((config.seed ^ Math.imul(callNumber, 0x9e3779b1)) >>> 0);
-    const callId = generateCallId(config.base.localHost);
     planned = planScenarioCall(r.prepared, config.base, { runId: config.runId, callNumber, rng, callId });
     pair = await r.ports.acquire();
     const recorder = r.recordings === undefined ? undefined : new AgentAudioRecorder();
