@@ -15,12 +15,12 @@ import { runSippLoad } from './runSippCommand.js';
 import { runLoadCommand, summaryConfigOf } from './runLoadCommand.js';
 import type { CommandIo } from './progressPrinter.js';
 
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 /**
  * `voiceload run <scenario>`: a YAML conversation scenario or a SIPp XML scenario, for `-m` calls,
  * at most `-l` at once, started at `-r` per second. SIPp's flags keep SIPp's meaning.
  */
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
 export function registerRunCommand(program: Command, version: string, fail: (e: unknown) => never): void {
   program
     .command('run')
@@ -138,7 +138,8 @@ export async function runYamlScenario(config: RunConfig, version: string, io: Co
     target,
     localHost: config.localHost,
     ...(config.transport === undefined ? {} : { transport: config.transport }),
-    ...(config.password === undefined ? {} : { auth: { username: '', password: config.password } }),
+    // The user name comes from the scenario's auth_user, per call (it may be templated).
+    ...(config.password === undefined || scenario.authUser === undefined ? {} : { auth: { username: '', password: config.password } }),
   };
   if (config.probe) {
     const probe = await probeTarget(target, { transport: config.transport ?? scenario.transport, localHost: config.localHost, clock: new SystemClock() });
