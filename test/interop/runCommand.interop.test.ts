@@ -152,3 +152,38 @@ test('an unreachable target is one clear error before the first call (exit 2), n
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a scenario with auth_user passes the agent\'s 407 challenge; the password (from the environment) appears in no output', { timeout: 60_000 }, async () => {
+  const { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { FIXTURES_DIR } = await import('./helpers/sipp.js');
+  const secret = 'pw-' + process.pid + '-agent';
+  const dir = mkdtempSync(join(tmpdir(), 'voiceload-auth-'));
+  const agent = await startAgent({
+    port: 0,
+    password: secret,
+    profile: resolveProfile({
+      name: 'test-auth',
+      signalling: { dispatchMs: { median: 80, p95: 120 }, joinMs: { median: 40, p95: 60 }, auth: { realm: 'voiceload.test', username: 'voiceload' } },
+    }),
+  });
+  try {
+    const scenario = join(dir, 's.yaml');
+    writeFileSync(scenario, `auth_user: voiceload\nsteps:\n  - wait_greeting: {}\n  - say: { audio: ${FIXTURES_DIR}caller-goodbye.wav }\n  - hangup: {}\n`);
+    const out = join(dir, 'out');
+    const run = await runCli(['run', scenario, '--target', agent.uri, '-m', '2', '--out', out, '--json'], { deadlineMs: 45_000, env: { VOICELOAD_SIP_PASSWORD: secret } });
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const calls = readFileSync(join(out, 'calls.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { outcome: string; detail: { authChallenges: number } });
+    assert.deepEqual(calls.map((c) => [c.outcome, c.detail.authChallenges]), [['completed', 1], ['completed', 1]]);
+    const written = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
+    assert.ok(!written.includes(secret) && !run.stdout.includes(secret) && !run.stderr.includes(secret), 'the password leaked into results or output');
+    // Without the password the run refuses to start, saying where it comes from.
+    const missing = await runCli(['run', scenario, '--target', agent.uri, '-m', '1'], { deadlineMs: 20_000, env: { VOICELOAD_SIP_PASSWORD: '' } });
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /VOICELOAD_SIP_PASSWORD/);
+  } finally {
+    await agent.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
