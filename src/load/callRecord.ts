@@ -67,3 +67,38 @@ export function toCallRecord(result: CallResult, ctx: CallRecordContext): CallRe
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
+
+/** What is known of a call that ended before anything could be measured (it never got going, or its worker was stopped). */
+export interface UnmeasuredCall {
+  callNumber: number;
+  shard: number;
+  callId: string;
+  testId: string | null;
+  reason: string;
+  reasonText: string;
+  intendedStartAtMs: number;
+  startedAtMs: number;
+  answeredAtMs: number | null;
+  endedAtMs: number;
+  dataRow?: number;
+  detail: unknown;
+}
+
+/** Pure: the record of a failed call with no latencies and no RTP numbers. */
+export function unmeasuredCallRecord(c: UnmeasuredCall): CallRecord {
+  const { dataRow, ...rest } = c;
+  return {
+    ...rest,
+    outcome: 'failed',
+    endedAtMs: Math.max(c.endedAtMs, c.startedAtMs),
+    startLagMs: c.startedAtMs - c.intendedStartAtMs,
+    inviteToAnswerMs: null,
+    postDialDelayMs: null,
+    greetingTtfaMs: null,
+    ttfaMs: [],
+    bargeInStopMs: [],
+    agentReplyMs: [],
+    rtp: null,
+    ...(dataRow === undefined ? {} : { dataRow }),
+  };
+}

@@ -17,6 +17,7 @@ import {
   type TimelineRow,
 } from '../results/index.js';
 import type { CallRecord, ShardEvent } from './loadTypes.js';
+import { unmeasuredCallRecord } from './callRecord.js';
 import { mergeRecordings, type RecordingEntry } from './recordingSink.js';
 import { ShardHost, type ShardEnd } from './shardHost.js';
 import type { ShardRunConfig } from './shardPlan.js';
@@ -263,26 +264,17 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
  * still a call of the run, failed as `aborted`, with what the coordinator saw of it. No BYE went out.
  */
 function abortedRecord(started: Extract<ShardEvent, { type: 'call_started' }>, answeredAtMs: number | null, endedAtMs: number): CallRecord {
-  return {
+  return unmeasuredCallRecord({
     callNumber: started.callNumber,
     shard: started.shard,
     callId: started.callId ?? '',
     testId: null,
-    outcome: 'failed',
     reason: 'aborted',
     reasonText: 'the run was stopped at once (second Ctrl-C) before this call ended; it got no BYE',
     intendedStartAtMs: started.intendedStartAtMs,
     startedAtMs: started.startedAtMs,
     answeredAtMs,
-    endedAtMs: Math.max(endedAtMs, started.startedAtMs),
-    startLagMs: started.startedAtMs - started.intendedStartAtMs,
-    inviteToAnswerMs: null,
-    postDialDelayMs: null,
-    greetingTtfaMs: null,
-    ttfaMs: [],
-    bargeInStopMs: [],
-    agentReplyMs: [],
-    rtp: null,
+    endedAtMs,
     detail: null,
-  };
+  });
 }

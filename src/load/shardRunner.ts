@@ -17,7 +17,7 @@ import { loadScenario } from '../scenario/loadScenario.js';
 import { generateCallId } from '../sip/identifiers.js';
 import { createTcpTransport, createUdpTransport, type SipEndpoint, type SipTransport } from '../sip/transport/index.js';
 import { UserAgent } from '../sip/ua/userAgent.js';
-import { toCallRecord } from './callRecord.js';
+import { toCallRecord, unmeasuredCallRecord } from './callRecord.js';
 import type { LaunchContext } from './loadController.js';
 import type { CallRecord, ShardEvent } from './loadTypes.js';
 import { RtpPortPool } from './pooledRtpPorts.js';
@@ -175,28 +175,19 @@ function testIdOf(planned: PlannedCall): string | null {
 function launchFailure(config: ShardConfig, ctx: LaunchContext, startedAtMs: number, endedAtMs: number, planned: PlannedCall | undefined, e: unknown): CallRecord {
   const code = isVoiceloadError(e) ? e.code : 'INTERNAL';
   const message = e instanceof Error ? e.message : String(e);
-  return {
+  return unmeasuredCallRecord({
     callNumber: ctx.callNumber,
     shard: config.shard,
     callId: planned?.setup.callId ?? '',
     testId: planned === undefined ? null : testIdOf(planned),
-    outcome: 'failed',
     reason: code === 'PORTS_EXHAUSTED' ? 'ports_exhausted' : 'internal',
     reasonText: message,
     intendedStartAtMs: ctx.intendedStartAtMs,
     startedAtMs,
     answeredAtMs: null,
     endedAtMs,
-    startLagMs: startedAtMs - ctx.intendedStartAtMs,
-    inviteToAnswerMs: null,
-    postDialDelayMs: null,
-    greetingTtfaMs: null,
-    ttfaMs: [],
-    bargeInStopMs: [],
-    agentReplyMs: [],
-    rtp: null,
     ...(planned?.dataRow === undefined ? {} : { dataRow: planned.dataRow }),
     detail: { error: { code, message } },
-  };
+  });
 }
 

@@ -131,3 +131,26 @@ test('toCallRecord: turns that expect no reply, or were never reached, are not t
   assert.deepEqual(record.ttfaMs, [850, null]);
   assert.deepEqual(record.replyOnsetAtMs, [6850, null]);
 });
+
+test('unmeasuredCallRecord: a failed call with its times and lag, and no latencies or RTP numbers', async () => {
+  const { unmeasuredCallRecord } = await import('../../src/load/callRecord.js');
+  const r = unmeasuredCallRecord({
+    callNumber: 4,
+    shard: 1,
+    callId: 'c4',
+    testId: null,
+    reason: 'aborted',
+    reasonText: 'stopped',
+    intendedStartAtMs: 100,
+    startedAtMs: 102.5,
+    answeredAtMs: null,
+    endedAtMs: 90,
+    dataRow: 3,
+    detail: null,
+  });
+  assert.equal(r.outcome, 'failed');
+  assert.equal(r.startLagMs, 2.5);
+  assert.equal(r.endedAtMs, 102.5, 'never ends before it started');
+  assert.equal(r.dataRow, 3);
+  assert.deepEqual([r.inviteToAnswerMs, r.greetingTtfaMs, r.ttfaMs, r.rtp], [null, null, [], null]);
+});
