@@ -1,25 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildCallResult, type CallObservations, type TurnState } from '../../src/engine/buildCallResult.js';
+import { silentUtterance, turnState } from './turnStateFixture.js';
 
-const utterance = { pcm8k: new Int16Array(0), durationMs: 0, speechStartSample: 0, speechEndSample: 0, speechStartMs: 0, speechEndMs: 0, sourceSampleRate: 8000 };
+const utterance = silentUtterance;
 
 let turnCount = 0;
-function turn(t: Partial<TurnState>): TurnState {
-  const index = turnCount++;
-  return {
-    step: { kind: 'say', utterance: { label: 'a.wav', audio: utterance, encoded: {} }, replyTimeoutMs: 10_000, expectReply: true },
-    stepIndex: index + 1,
-    index,
-    speechStartSentAtMs: null,
-    speechEndSentAtMs: null,
-    onsetAtMs: null,
-    offsetAtMs: null,
-    played: false,
-    interruptedReplyEndAtMs: null,
-    ...t,
-  };
-}
+const turn = (t: Partial<TurnState>): TurnState => turnState(turnCount++, t);
 
 const base: CallObservations = {
   target: 'sip:agent@127.0.0.1',

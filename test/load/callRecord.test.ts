@@ -1,24 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildCallResult, type CallObservations, type TurnState } from '../../src/engine/buildCallResult.js';
+import { buildCallResult, type CallObservations } from '../../src/engine/buildCallResult.js';
 import { toCallRecord } from '../../src/load/callRecord.js';
+import { silentUtterance, turnState } from '../engine/turnStateFixture.js';
 
-const audio = { pcm8k: new Int16Array(0), durationMs: 0, speechStartSample: 0, speechEndSample: 0, speechStartMs: 0, speechEndMs: 0, sourceSampleRate: 8000 };
-
-function turn(index: number, t: Partial<TurnState>): TurnState {
-  return {
-    step: { kind: 'say', utterance: { label: 'a.wav', audio, encoded: {} }, replyTimeoutMs: 10_000, expectReply: true },
-    stepIndex: index + 1,
-    index,
-    speechStartSentAtMs: null,
-    speechEndSentAtMs: null,
-    onsetAtMs: null,
-    offsetAtMs: null,
-    played: false,
-    interruptedReplyEndAtMs: null,
-    ...t,
-  };
-}
+const audio = silentUtterance;
+const turn = turnState;
 
 const observed: CallObservations = {
   target: 'sip:agent@127.0.0.1',
