@@ -13,6 +13,14 @@ import { startSippUas } from './helpers/sipp.js';
 // Ground truth: SIPp answers, waits a known delay after our ACK (-d), then streams the greeting
 // fixture, whose speech starts `speechStart8kMs` into the file (measured when the fixture was made).
 const greeting = fixture('agent-greeting.wav');
+/**
+ * Against the known delay the error includes SIPp's own lag in starting rtp_stream after its pause:
+ * measured 12.6–30.7 ms on this machine (first packet − answer − pause). We are never early, and at
+ * most that lag plus the detector's error late; the detector alone is held to ±20 ms below.
+ */
+const EARLY_MS = 10;
+const LATE_MS = 45;
+/** Symmetric bound of the other known-delay checks below. */
 const TOLERANCE_MS = 30;
 
 async function greetingRun(pauseMs: number, transport: 'u1' | 't1' = 'u1') {
@@ -32,9 +40,10 @@ function assertGreetingMeasured(r: Awaited<ReturnType<typeof greetingRun>>, paus
   assert.ok(result.inviteToTryingMs <= result.postDialDelayMs && result.postDialDelayMs <= result.inviteToAnswerMs);
   const expected = pauseMs + greeting.speechStart8kMs;
   assert.ok(result.greetingTtfaMs !== null, 'no greeting detected');
+  const errorMs = result.greetingTtfaMs - expected;
   assert.ok(
-    Math.abs(result.greetingTtfaMs - expected) <= TOLERANCE_MS,
-    `greetingTtfaMs ${result.greetingTtfaMs} not within ±${TOLERANCE_MS} ms of ${expected} (SIPp pause ${pauseMs} + speech start ${greeting.speechStart8kMs})`,
+    errorMs >= -EARLY_MS && errorMs <= LATE_MS,
+    `greetingTtfaMs ${result.greetingTtfaMs} is ${errorMs.toFixed(2)} ms from ${expected} (SIPp pause ${pauseMs} + speech start ${greeting.speechStart8kMs}); allowed −${EARLY_MS}…+${LATE_MS}`,
   );
   // The detector itself, free of SIPp's scheduling: onset = first packet + the fixture's speech start.
   const t = result.timeline;
@@ -47,7 +56,7 @@ function assertGreetingMeasured(r: Awaited<ReturnType<typeof greetingRun>>, paus
   assert.equal(result.rtp.lossPct, 0);
 }
 
-test('SIPp UAS speaking 800 ms after the ACK: greeting TTFA within ±30 ms of the known delay', { timeout: 30_000 }, async () => {
+test('SIPp UAS speaking 800 ms after the ACK: greeting TTFA at the known delay (SIPp start lag aside), the detector within ±20 ms', { timeout: 30_000 }, async () => {
   assertGreetingMeasured(await greetingRun(800), 800);
 });
 
