@@ -32,6 +32,13 @@ import type { CallRecord, LoadPlan } from '../src/load/loadTypes.js';
 import { BenchShards, type MergedMedia } from './helpers/benchShards.js';
 import { machineCpuPerS, markMachineCpu } from './helpers/machineLoad.js';
 import type { LoadAgentMessage } from './load-scale-agent.js';
+import { BatchedRtpIo } from '../src/media/batchedRtpIo.js';
+
+/** How this run's RTP goes out and in (VOICELOAD_NATIVE_IO=0 forces dgram for a before/after). */
+function rtpIoMode(): string {
+  const reason = BatchedRtpIo.unavailableReason();
+  return reason === undefined ? 'batched (native addon)' : `dgram (${reason})`;
+}
 
 const flag = (name: string): string | undefined => {
   const hit = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -306,7 +313,7 @@ function pacingP99(r: LevelResult): number {
 function print(r: LevelResult): void {
   const p = r.media.pacing;
   const callS = r.meanActive * r.windowS;
-  console.log(`load scale: ${r.calls} callers (closed model), ${shardCount} worker threads, ${sharedMediaClock ? 'one MediaScheduler per shard' : 'one Pacer per call'}; window ${f(r.windowS, 1)} s, ${f(r.meanActive, 0)} calls up on average`);
+  console.log(`load scale: ${r.calls} callers (closed model), ${shardCount} worker threads, ${sharedMediaClock ? 'one MediaScheduler per shard' : 'one Pacer per call'}, RTP I/O ${rtpIoMode()}; window ${f(r.windowS, 1)} s, ${f(r.meanActive, 0)} calls up on average`);
   if (p !== undefined) {
     console.log(
       `  send pacing error   per packet p50 ${f(p.getValueAtPercentile(50) / 1000, 3)} / p99 ${f(p.getValueAtPercentile(99) / 1000, 3)} / max ${f(p.maxValue / 1000, 1)} ms ` +

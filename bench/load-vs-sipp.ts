@@ -31,6 +31,13 @@ import { freeEvenPortPair, freePort } from '../test/interop/helpers/ports.js';
 import { BenchShards } from './helpers/benchShards.js';
 import { sippBenchUasScenario } from './helpers/sippBenchUas.js';
 import { machineCpuPerS, markMachineCpu } from './helpers/machineLoad.js';
+import { BatchedRtpIo } from '../src/media/batchedRtpIo.js';
+
+/** How this run's RTP goes out and in (VOICELOAD_NATIVE_IO=0 forces dgram for a before/after). */
+function rtpIoMode(): string {
+  const reason = BatchedRtpIo.unavailableReason();
+  return reason === undefined ? 'batched (native addon)' : `dgram (${reason})`;
+}
 
 const flag = (name: string): string | undefined => {
   const hit = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -266,6 +273,7 @@ async function signallingRun(dir: string, tool: 'sipp' | 'voiceload', m: number)
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'voiceload-vs-sipp-'));
+console.log(`voiceload RTP I/O: ${rtpIoMode()}`);
 try {
   if (flag('skip-media') === undefined) {
     console.log(`\n-- media, send only: ${calls} calls at ${rate}/s, each held ${holdS} s; steady window ${f(windowStartS, 1)}–${f(windowStartS + windowS, 1)} s`);

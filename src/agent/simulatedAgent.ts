@@ -4,6 +4,7 @@ import { VoiceloadError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import { createRng, forkRng, type Rng } from '../core/rng.js';
 import { loadUtterance } from '../audio/index.js';
+import { BatchedRtpIo } from '../media/batchedRtpIo.js';
 import { MediaScheduler, type MediaSchedulerSnapshot } from '../media/mediaScheduler.js';
 import { createTcpTransport, createUdpTransport, type SipTransport } from '../sip/transport/index.js';
 import type { IncomingCall } from '../sip/ua/incomingCall.js';
@@ -37,6 +38,11 @@ export interface AgentOptions {
   password?: string;
   clock?: Clock;
   logger?: Logger;
+  /**
+   * RTP through the native batched I/O when the addon is built (only with the real clock: arrival
+   * times come from the kernel). Default true; false: one dgram call per packet.
+   */
+  batchedRtpIo?: boolean;
 }
 
 export interface AgentStats {
@@ -164,6 +170,7 @@ class SimulatedAgent implements RunningAgent {
       stageQueueDepth: (s) => stages[s].stats().queued,
       stageActive: (s) => stages[s].stats().active,
     });
+    const io = options.batchedRtpIo !== false && options.clock === undefined ? BatchedRtpIo.create({ clock, logger }) : undefined;
     const sinks: TruthSink[] = [];
     if (options.truthPath !== undefined) sinks.push(createTruthFile(options.truthPath));
     if (options.truth !== undefined) sinks.push(options.truth);
@@ -174,7 +181,7 @@ class SimulatedAgent implements RunningAgent {
       stages,
       truth: teeTruth(...sinks),
       metrics: this.metrics,
-      scheduler: new MediaScheduler({ clock }),
+      scheduler: new MediaScheduler({ clock, ...(io === undefined ? {} : { io }) }),
       localHost: this.host,
       audio: {
         greeting: loadUtterance(AUDIO_DIR + 'agent-greeting.wav'),
@@ -217,6 +224,7 @@ class SimulatedAgent implements RunningAgent {
     );
     await Promise.all([...this.inFlight]);
     this.ctx.scheduler?.stop();
+    this.ctx.scheduler?.io?.close();
     await this.ua.close();
     await this.metricsServer?.close();
     await this.ctx.truth.close();

@@ -36,6 +36,11 @@ export interface ShardDeps {
    * bench/load-scale.ts --own-pacers measures the difference).
    */
   sharedMediaClock?: boolean;
+  /**
+   * RTP through the native batched I/O (one crossing per media slot instead of one dgram call per
+   * packet) when the addon is built and the clock is the real one. Default true; false: dgram.
+   */
+  batchedRtpIo?: boolean;
   /** SIPp shards (kind 'sipp'): binds the shard's one SIP transport (tests use a memory transport). */
   createSippTransport?: (config: ShardConfig, clock: Clock) => Promise<SipTransport>;
   /** SIPp shards: how long the last ACK/BYE datagrams get to leave before the transport closes. Default 50 ms. */

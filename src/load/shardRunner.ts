@@ -11,6 +11,7 @@ import { driveShard } from './driveShard.js';
 import { shardError, type ShardDeps } from './shardDeps.js';
 export { shardError, type ShardDeps, type ShardLoadController } from './shardDeps.js';
 import { RecordingSink } from './recordingSink.js';
+import { BatchedRtpIo } from '../media/batchedRtpIo.js';
 import { MediaScheduler } from '../media/mediaScheduler.js';
 import type { UdpPortPair } from '../media/udpPortPair.js';
 import { loadScenario } from '../scenario/loadScenario.js';
@@ -57,7 +58,11 @@ export async function runShard(config: ShardConfig, emit: (ev: ShardEvent) => vo
   let resources: ShardResources;
   try {
     resources = await setUp(config, clock, logger);
-    if (deps.sharedMediaClock !== false) resources.scheduler = new MediaScheduler({ clock, logger });
+    if (deps.sharedMediaClock !== false) {
+      // Batched RTP I/O needs the real clock (arrival times come from the kernel's timestamps).
+      const io = deps.batchedRtpIo !== false && deps.clock === undefined ? BatchedRtpIo.create({ clock, logger }) : undefined;
+      resources.scheduler = new MediaScheduler({ clock, logger, ...(io === undefined ? {} : { io }) });
+    }
   } catch (e) {
     emit(shardError(shard, e));
     return;
@@ -80,6 +85,7 @@ export async function runShard(config: ShardConfig, emit: (ev: ShardEvent) => vo
     });
   } finally {
     resources.scheduler?.stop();
+    resources.scheduler?.io?.close();
     await ua.close();
   }
 }

@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { silentLogger, type Logger } from '../core/log.js';
+import type { RtpBatchIo } from './batchedRtpIo.js';
 import { MicrosHistogram, type LatencySummaryMs } from './microsHistogram.js';
 
 /** What a {@link MediaScheduler} drives: one stream's send step. */
@@ -41,6 +42,11 @@ export interface MediaSchedulerOptions {
   /** A timer waking this little before its slot still sends it (Node timers truncate to ms). Default 1 ms. */
   earlyToleranceMs?: number;
   logger?: Logger;
+  /**
+   * Batched socket I/O for the members' RTP (sessions use it when present): every wake-up drains
+   * the received packets first, and each slot's queued packets leave in one flush after its batch.
+   */
+  io?: RtpBatchIo;
 }
 
 export interface MediaSchedulerSnapshot {
@@ -82,6 +88,8 @@ interface Member {
 export class MediaScheduler {
   readonly intervalMs: number;
   readonly phases: number;
+  /** The batched RTP I/O the members send and receive through, when there is one. */
+  readonly io: RtpBatchIo | undefined;
   private readonly slotMs: number;
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -112,6 +120,7 @@ export class MediaScheduler {
     this.earlyToleranceMs = options.earlyToleranceMs ?? 1;
     this.lists = Array.from({ length: this.phases }, () => []);
     this.fireBound = () => this.fire();
+    this.io = options.io;
   }
 
   /** Streams registered. */
@@ -270,6 +279,9 @@ export class MediaScheduler {
     }
     this.counts.wakeUps++;
     this.lag.record(now - (origin + this.armedSlot * this.slotMs));
+    const io = this.io;
+    // Received first: a reply that arrived since the last wake-up is seen before this slot's sends.
+    io?.drain();
     const due = lastDue - this.nextSlot + 1;
     if (due > this.maxCatchUpSlots) {
       const skip = due - this.maxCatchUpSlots;
@@ -288,17 +300,24 @@ export class MediaScheduler {
       const scheduledAtMs = origin + slot * this.slotMs;
       const caughtUp = slot - phases >= firstSlotOfWakeUp;
       this.inBatch = true;
+      let ticked = 0;
       for (let i = 0; i < n; i++) {
         const m = list[i]!;
         if (!m.active || m.firstSlot > slot) continue;
         const t = clock.nowMs();
-        this.pacing.record(t - scheduledAtMs);
-        this.counts.packets++;
+        if (io === undefined) this.pacing.record(t - scheduledAtMs);
+        ticked++;
         try {
           m.target.mediaTick((slot - m.firstSlot) / phases, scheduledAtMs, t, caughtUp);
         } catch (err) {
           this.logger.error('media tick threw', { error: err instanceof Error ? err.message : String(err) });
         }
+      }
+      this.counts.packets += ticked;
+      if (io !== undefined && ticked > 0) {
+        // The slot's packets really leave here; each is counted as late as the whole flush.
+        io.flush();
+        this.pacing.recordCount(clock.nowMs() - scheduledAtMs, ticked);
       }
       this.inBatch = false;
       if (this.needsCompaction) this.compact();

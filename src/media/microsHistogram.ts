@@ -39,6 +39,18 @@ export class MicrosHistogram implements ValueRecorder {
     this.histogram.recordValue(Math.round(valueMs * 1000));
   }
 
+  /** `count` values of `valueMs` at once (a batch that left together). */
+  recordCount(valueMs: number, count: number): void {
+    if (count <= 0) return;
+    if (valueMs < this.lowestMs) this.lowestMs = valueMs;
+    if (valueMs < 0) {
+      this.negatives += count;
+      this.histogram.recordValueWithCount(0, count);
+      return;
+    }
+    this.histogram.recordValueWithCount(Math.round(valueMs * 1000), count);
+  }
+
   get count(): number {
     return this.histogram.totalCount;
   }

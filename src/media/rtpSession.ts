@@ -4,6 +4,7 @@ import type { Clock, TimerHandle } from '../core/clock.js';
 import { VoiceloadError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import { UtteranceQueue, type Utterance } from './audioSource.js';
+import type { BatchedRtpEndpoint } from './batchedRtpIo.js';
 import type { AudioCodec } from './g711.js';
 import type { MediaScheduler, MediaSchedulerMembership, MediaTickTarget } from './mediaScheduler.js';
 import { Pacer } from './pacer.js';
@@ -132,7 +133,9 @@ export interface RtpSessionStats {
  * (RFC 3550 A.1/A.3/A.8) and decoded for the listener; RTCP SR/RR go out every ~5 s on port + 1
  * and incoming RTCP (also multiplexed on the RTP port, RFC 5761) feeds LSR/DLSR and RTT.
  *
- * Per packet, both directions reuse their buffers and objects; callbacks are bound once.
+ * Per packet, both directions reuse their buffers and objects; callbacks are bound once. When the
+ * scheduler carries batched I/O (MediaScheduler.io), the RTP socket's packets go out in the scheduler's
+ * per-slot flush and come in through its drains, timestamped by the kernel; RTCP stays on dgram.
  */
 export class RtpSession {
   readonly localPort: number;
@@ -143,6 +146,8 @@ export class RtpSession {
   private readonly rng: () => number;
   private readonly rtpSocket: dgram.Socket;
   private readonly rtcpSocket: dgram.Socket;
+  /** The scheduler's batched I/O for the RTP socket; undefined: plain dgram. */
+  private readonly batched: BatchedRtpEndpoint | undefined;
   private readonly source: UtteranceQueue;
   private readonly sender: RtpSender;
   private readonly pacer: Pacer;
@@ -239,7 +244,8 @@ export class RtpSession {
     this.wallAnchorMs = (options.wallClockMs ?? Date.now)() - this.clock.nowMs();
     this.sendByeOnClose = options.sendByeOnClose ?? true;
     this.rtcpTimerBound = () => this.onRtcpTimer();
-    rtp.on('message', (msg: Buffer) => this.onRtpDatagram(msg));
+    this.batched = this.scheduler?.io?.attach(rtp, (bytes, arrivalMs) => this.onRtpPacket(bytes, arrivalMs));
+    if (this.batched === undefined) rtp.on('message', (msg: Buffer) => this.onRtpPacket(msg, this.clock.nowMs()));
     rtcp.on('message', (msg: Buffer) => this.onRtcp(msg, this.clock.nowMs()));
     const onError = (err: Error): void => this.logger.warn('rtp socket error', { error: err.message, port: rtpPort });
     rtp.on('error', onError);
@@ -265,6 +271,7 @@ export class RtpSession {
       });
     }
     this.remote = { host: remote.host, port: remote.port, rtcpPort: remote.rtcpPort ?? remote.port + 1 };
+    this.batched?.setRemote(remote.host, remote.port);
   }
 
   onFrame(handler: RtpFrameHandler): void {
@@ -383,7 +390,7 @@ export class RtpSession {
       throw new VoiceloadError('INTERNAL', 'RtpSession.start() before setRemote()');
     }
     this.state = 'started';
-    if (this.connectedSend) {
+    if (this.connectedSend && this.batched === undefined) {
       // An IP literal with the synchronous lookup: connected before connect() returns.
       this.rtpSocket.connect(this.remote.port, this.remote.host);
       this.rtpConnected = true;
@@ -428,6 +435,10 @@ export class RtpSession {
   /** Stops sending, sends a final RTCP report with BYE (unless disabled) and closes both sockets. */
   async close(): Promise<void> {
     if (this.state === 'closed') return;
+    // Batched: what already arrived is delivered first, as dgram would have delivered it by now (a
+    // handler may close this session meanwhile, hence the second check).
+    this.batched?.detach();
+    if (this.state === 'closed') return;
     const wasStarted = this.state === 'started';
     this.state = 'closed';
     this.pacer.stop();
@@ -461,19 +472,20 @@ export class RtpSession {
     const remote = this.remote;
     if (remote !== undefined) {
       // (buffer, port, address) form: no offset/length, so Node does not slice a new view.
-      if (this.rtpConnected) this.rtpSocket.send(packet);
+      if (this.batched !== undefined) this.batched.queue(packet);
+      else if (this.rtpConnected) this.rtpSocket.send(packet);
       else this.rtpSocket.send(packet, remote.port, remote.host);
     }
     if (action === DtmfTickAction.Event) dtmf.afterSend();
   }
 
-  private onRtpDatagram(msg: Buffer): void {
-    const arrivalMs = this.clock.nowMs();
+  /** `msg` may be a view into a buffer the next packet overwrites: nothing here keeps it. */
+  private onRtpPacket(msg: Uint8Array, arrivalMs: number): void {
     if (this.state === 'closed') return;
     // RFC 5761 §4: second octet 192–223 is RTCP multiplexed on the RTP port.
     const b1 = msg.length > 1 ? msg[1]! : 0;
     if (b1 >= 192 && b1 <= 223) {
-      this.onRtcp(msg, arrivalMs);
+      this.onRtcp(Buffer.isBuffer(msg) ? msg : Buffer.from(msg), arrivalMs);
       return;
     }
     const h = this.rxHeader;
@@ -506,7 +518,7 @@ export class RtpSession {
     }
   }
 
-  private onTelephoneEventPacket(msg: Buffer, arrivalMs: number): void {
+  private onTelephoneEventPacket(msg: Uint8Array, arrivalMs: number): void {
     const h = this.rxHeader;
     const ev = this.telephoneEvents.accept(h.ssrc, h.timestamp, msg, h.payloadOffset, h.payloadLength, arrivalMs);
     if (ev === undefined || this.telephoneEventHandler === undefined) return;

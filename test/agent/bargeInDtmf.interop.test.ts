@@ -95,9 +95,11 @@ test('barge-in stops the reply after bargeInStopMs; RFC 4733 DTMF digits reach t
     const reactionMs = first.bargeIn.replyStoppedAtMs - first.bargeIn.callerSpeechAtMs;
     assert.ok(reactionMs >= BARGE_IN_STOP_MS - 3 && reactionMs < BARGE_IN_STOP_MS + 40, `the agent stopped ${reactionMs} ms after the caller's speech`);
     // What the caller hears: the reply's speech ends about bargeInStopMs after the caller starts talking
-    // (plus the agent's 60 ms onset confirmation and a frame or two of decay).
+    // (plus the agent's 60 ms onset confirmation and a frame or two of decay). Lower bound: the agent
+    // dates the caller's speech by the 20 ms frame that holds its first sample, which left up to one
+    // frame before that sample, and its timer may fire up to 3 ms early (see above).
     const heardMs = replyEnd.atMs - bargeInSpeechSentAtMs;
-    assert.ok(heardMs > BARGE_IN_STOP_MS - 20 && heardMs < BARGE_IN_STOP_MS + 150, `reply went on for ${heardMs} ms after the caller started talking`);
+    assert.ok(heardMs > BARGE_IN_STOP_MS - 25 && heardMs < BARGE_IN_STOP_MS + 150, `reply went on for ${heardMs} ms after the caller started talking`);
     const call = truth.records.find((r): r is Extract<TruthRecord, { type: 'call' }> => r.type === 'call');
     assert.equal(call?.dtmf, '12#');
   } finally {
