@@ -10,6 +10,7 @@ import { SystemClock } from '../src/core/clock.js';
 import { codecFor } from '../src/media/g711.js';
 import { MediaScheduler } from '../src/media/mediaScheduler.js';
 import { RtpSession } from '../src/media/rtpSession.js';
+import { BatchedRtpIo } from '../src/media/batchedRtpIo.js';
 
 export interface ShardReport {
   /** Packets since reset(). */
@@ -43,7 +44,9 @@ export class MediaShard {
 
   constructor(options: ShardOptions) {
     this.options = options;
-    this.scheduler = new MediaScheduler({ clock: this.clock, phases: options.phases });
+    // Batched RTP I/O when the addon is built (VOICELOAD_NATIVE_IO=0 measures plain dgram).
+    const io = BatchedRtpIo.create({ clock: this.clock });
+    this.scheduler = new MediaScheduler({ clock: this.clock, phases: options.phases, ...(io === undefined ? {} : { io }) });
   }
 
   async open(count: number): Promise<number[]> {

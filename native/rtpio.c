@@ -7,6 +7,12 @@
  * in a single call, and drain() empties every readable socket into one caller-owned buffer in a
  * single call per wake-up.
  *
+ * Sending goes through io_uring when the build found liburing (VOICELOAD_URING) and the kernel allows
+ * it: one io_uring_enter submits a whole slot's sendmsg operations, where sendto would pay a system
+ * call per packet (on a VM with page-table isolation the entry/exit is most of a loopback send: 2.6 us
+ * per packet with sendto against 0.95 us through the ring, measured here with 400 sockets). Without it,
+ * sendto per packet.
+ *
  * What it does not do: create, bind or close sockets (Node owns them; JS passes their fds and calls
  * recvStop() on the libuv handle so libuv stops reading them), resolve host names, parse RTP, or
  * schedule anything. Linux only (epoll, recvmmsg, SO_TIMESTAMPNS).
@@ -29,6 +35,11 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef VOICELOAD_URING
+#include <liburing.h>
+/* Submission queue depth: a flush larger than this goes in several submissions. */
+#define URING_ENTRIES 512
+#endif
 
 #define MAX_EVENTS 256
 #define MAX_PACKETS_LIMIT 65536
@@ -56,6 +67,12 @@ typedef struct {
   uint8_t *prep_data;
   size_t prep_slot, prep_count;
   int64_t send_errors, last_send_errno, recv_errors, truncated, drains, packets_drained, packets_sent;
+#ifdef VOICELOAD_URING
+  bool uring; /* the ring below was set up */
+  struct io_uring ring;
+  struct msghdr send_msgs[URING_ENTRIES];
+  struct iovec send_iovs[URING_ENTRIES];
+#endif
 } Io;
 
 /* On a failed napi call: throw (unless something already did) and return NULL from the callback. */
@@ -103,6 +120,10 @@ static napi_value throw_range(napi_env env, const char *msg) {
 static void io_close(Io *io) {
   if (io->epfd >= 0) close(io->epfd);
   io->epfd = -1;
+#ifdef VOICELOAD_URING
+  if (io->uring) io_uring_queue_exit(&io->ring);
+  io->uring = false;
+#endif
 }
 
 static void io_free(Io *io) {
@@ -185,6 +206,10 @@ static napi_value create_io(napi_env env, napi_callback_info info) {
   io->ctrl = calloc(io->max_packets, CTRL_BYTES);
   int err = io->msgs && io->iovs && io->ctrl ? 0 : ENOMEM;
   if (!err && (io->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) err = errno;
+#ifdef VOICELOAD_URING
+  /* A kernel without io_uring, or with it disabled (kernel.io_uring_disabled), leaves sendto. */
+  if (!err) io->uring = io_uring_queue_init(URING_ENTRIES, &io->ring, 0) == 0;
+#endif
   napi_value handle;
   if (err || napi_create_external(env, io, io_finalize, NULL, &handle) != napi_ok) {
     io_free(io);
@@ -266,6 +291,73 @@ static napi_value make_count(napi_env env, int64_t n) {
   return v;
 }
 
+static void count_send_error(Io *io, int err) {
+  io->send_errors++;
+  io->last_send_errno = err;
+}
+
+#ifdef VOICELOAD_URING
+/*
+ * Sends the batch through the ring, URING_ENTRIES at a time, and waits for every completion before
+ * returning: the packets live in the caller's buffer, which is reused by the next flush. MSG_DONTWAIT
+ * makes a full socket buffer complete at once with -EAGAIN (counted) instead of waiting for room.
+ */
+static int64_t send_uring(Io *io, const uint8_t *data, const int32_t *meta, int32_t count) {
+  int64_t sent = 0;
+  int32_t i = 0;
+  while (i < count) {
+    unsigned queued = 0;
+    for (; i < count && queued < URING_ENTRIES; i++) {
+      int32_t fd = meta[3 * i];
+      const Remote *r = fd >= 0 && (size_t)fd < io->remotes_cap ? &io->remotes[fd] : NULL;
+      if (!r || r->sa.sa_family == AF_UNSPEC) {
+        count_send_error(io, EDESTADDRREQ);
+        continue;
+      }
+      struct io_uring_sqe *sqe = io_uring_get_sqe(&io->ring);
+      if (!sqe) break; /* cannot happen: the queue is drained after every submission */
+      struct iovec *v = &io->send_iovs[queued];
+      v->iov_base = (void *)(data + meta[3 * i + 1]);
+      v->iov_len = (size_t)meta[3 * i + 2];
+      struct msghdr *m = &io->send_msgs[queued];
+      *m = (struct msghdr){.msg_name = (void *)&r->sa,
+                           .msg_namelen = r->sa.sa_family == AF_INET ? sizeof r->in4 : sizeof r->in6,
+                           .msg_iov = v,
+                           .msg_iovlen = 1};
+      io_uring_prep_sendmsg(sqe, fd, m, MSG_DONTWAIT);
+      queued++;
+    }
+    if (queued == 0) continue;
+    int rc;
+    do rc = io_uring_submit_and_wait(&io->ring, queued);
+    while (rc == -EINTR);
+    if (rc < 0) {
+      /* The ring itself failed (not one send): nothing of this chunk is known to have left. Its
+       * entries are never submitted now: this io sends with sendto from here on. */
+      io->send_errors += queued;
+      io->last_send_errno = -rc;
+      io->uring = false;
+      io_uring_queue_exit(&io->ring);
+      return sent;
+    }
+    unsigned seen = 0;
+    while (seen < queued) {
+      struct io_uring_cqe *cqe;
+      int w = io_uring_wait_cqe(&io->ring, &cqe);
+      if (w < 0) {
+        if (w == -EINTR) continue;
+        break;
+      }
+      if (cqe->res < 0) count_send_error(io, -cqe->res);
+      else sent++;
+      io_uring_cqe_seen(&io->ring, cqe);
+      seen++;
+    }
+  }
+  return sent;
+}
+#endif
+
 static napi_value send_batch(napi_env env, napi_callback_info info) {
   ARGS(4);
   Io *io = get_io(env, argv[0], true);
@@ -282,6 +374,14 @@ static napi_value send_batch(napi_env env, napi_callback_info info) {
     if (off < 0 || len < 0 || off + len > (int64_t)data_len) return throw_range(env, "rtpio: packet offset/length outside data");
   }
   int64_t sent = 0;
+#ifdef VOICELOAD_URING
+  if (io->uring) {
+    sent = send_uring(io, data, meta, count);
+    io->packets_sent += sent;
+    return make_count(env, sent);
+  }
+  /* (A ring that failed mid-batch left the rest of that batch unsent: counted as errors above.) */
+#endif
   for (int32_t i = 0; i < count; i++) {
     int32_t fd = meta[3 * i];
     const Remote *r = fd >= 0 && (size_t)fd < io->remotes_cap ? &io->remotes[fd] : NULL;
@@ -294,8 +394,7 @@ static napi_value send_batch(napi_env env, napi_callback_info info) {
     }
     /* A load tester keeps going when one peer is gone or a queue is full: count, never throw. */
     if (err) {
-      io->send_errors++;
-      io->last_send_errno = err;
+      count_send_error(io, err);
     } else {
       sent++;
     }
@@ -415,6 +514,11 @@ static napi_value stats(napi_env env, napi_callback_info info) {
       {"sendErrors", io->send_errors}, {"lastSendErrno", io->last_send_errno}, {"recvErrors", io->recv_errors},
       {"truncated", io->truncated},    {"drains", io->drains},                 {"packetsDrained", io->packets_drained},
       {"packetsSent", io->packets_sent},
+#ifdef VOICELOAD_URING
+      {"uring", io->uring ? 1 : 0},
+#else
+      {"uring", 0},
+#endif
   };
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
     napi_value v;

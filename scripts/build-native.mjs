@@ -43,7 +43,14 @@ if (!include) skip(`Node-API headers not found under ${path.join(path.dirname(pr
 const compiler = process.env.CC || 'cc';
 mkdirSync(outDir, { recursive: true });
 const args = ['-O2', '-Wall', '-Wextra', '-fPIC', '-shared', `-I${include}`, source, '-o', temp];
-const result = spawnSync(compiler, args, { encoding: 'utf8' });
+// io_uring sends (liburing, Debian liburing-dev) when the headers are there; sendto otherwise.
+const uringArgs = ['-DVOICELOAD_URING', ...args, '-luring'];
+let result = existsSync('/usr/include/liburing.h') ? spawnSync(compiler, uringArgs, { encoding: 'utf8' }) : undefined;
+if (result === undefined || result.error || result.status !== 0) {
+  if (result !== undefined) process.stderr.write('voiceload: building the native RTP I/O without io_uring (liburing did not build)\n');
+  else process.stderr.write('voiceload: liburing-dev not installed; the native RTP I/O sends with sendto (no io_uring)\n');
+  result = spawnSync(compiler, args, { encoding: 'utf8' });
+}
 if (result.error) {
   skip(result.error.code === 'ENOENT' ? `no C compiler: '${compiler}' not found` : `${compiler}: ${result.error.message}`);
 }

@@ -47,6 +47,8 @@ export interface BatchedRtpIoOptions {
 }
 
 export interface BatchedRtpIoStats {
+  /** How flush() hands packets to the kernel: one io_uring submission per batch, or sendto per packet. */
+  sendPath: 'io_uring' | 'sendto';
   endpoints: number;
   packetsSent: number;
   packetsReceived: number;
@@ -242,6 +244,7 @@ export class BatchedRtpIo implements RtpBatchIo {
   stats(): BatchedRtpIoStats {
     const s = this.binding.stats(this.io);
     return {
+      sendPath: s.uring === 1 ? 'io_uring' : 'sendto',
       endpoints: this.endpointCount,
       packetsSent: this.counts.packetsSent,
       packetsReceived: this.counts.packetsReceived,

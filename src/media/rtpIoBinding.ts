@@ -21,6 +21,8 @@ export interface RtpIoStats {
   drains: number;
   packetsDrained: number;
   packetsSent: number;
+  /** 1 when sends go through io_uring (built with liburing, allowed by the kernel), 0 with sendto. */
+  uring: number;
 }
 
 /**

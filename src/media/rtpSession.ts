@@ -438,7 +438,7 @@ export class RtpSession {
     // Batched: what already arrived is delivered first, as dgram would have delivered it by now (a
     // handler may close this session meanwhile, hence the second check).
     this.batched?.detach();
-    if (this.state === 'closed') return;
+    if ((this.state as string) === 'closed') return; // (TypeScript cannot see the handlers change it)
     const wasStarted = this.state === 'started';
     this.state = 'closed';
     this.pacer.stop();
