@@ -429,8 +429,88 @@ static void prepare_slots(Io *io, uint8_t *data, size_t slot, size_t cap) {
   if (cap > io->prep_count) io->prep_count = cap;
 }
 
+#ifdef VOICELOAD_URING
+/*
+ * One recvmsg per ready socket, all in one submission (recvmmsg would be a system call per socket,
+ * and at 2 ms drains a socket rarely holds more than one packet). A socket that gave a packet may
+ * hold more: it gets another round, up to `rounds`; what stays behind is reported by the
+ * level-triggered epoll at the next drain, and its kernel timestamp keeps its arrival time exact.
+ * Returns the packets stored at slots 0..n-1, the same layout as the recvmmsg path.
+ */
+static size_t drain_uring(Io *io, const struct epoll_event *events, int nev, uint8_t *data, int32_t *meta, size_t slot,
+                          size_t cap, int64_t now_ns, int rounds) {
+  int fds[MAX_EVENTS], ids[MAX_EVENTS], res[MAX_EVENTS];
+  int live = 0;
+  for (int e = 0; e < nev; e++) {
+    fds[live] = (int)(uint32_t)events[e].data.u64;
+    ids[live] = (int32_t)(uint32_t)(events[e].data.u64 >> 32);
+    live++;
+  }
+  size_t n = 0;
+  for (int round = 0; round < rounds && live > 0 && n < cap; round++) {
+    int k = 0;
+    for (; k < live && n + (size_t)k < cap && k < URING_ENTRIES; k++) {
+      struct io_uring_sqe *sqe = io_uring_get_sqe(&io->ring);
+      if (!sqe) break;
+      io_uring_prep_recvmsg(sqe, fds[k], &io->msgs[n + (size_t)k].msg_hdr, MSG_DONTWAIT);
+      sqe->user_data = (uint64_t)k;
+      res[k] = -EAGAIN;
+    }
+    if (k == 0) break;
+    int rc;
+    do rc = io_uring_submit_and_wait(&io->ring, (unsigned)k);
+    while (rc == -EINTR);
+    if (rc < 0) {
+      io->recv_errors++;
+      io->uring = false; /* unsubmitted entries are never submitted now; recvmmsg from here on */
+      io_uring_queue_exit(&io->ring);
+      return n;
+    }
+    for (int seen = 0; seen < k;) {
+      struct io_uring_cqe *cqe;
+      int w = io_uring_wait_cqe(&io->ring, &cqe);
+      if (w == -EINTR) continue;
+      if (w < 0) break;
+      if (cqe->user_data < (uint64_t)k) res[cqe->user_data] = cqe->res;
+      io_uring_cqe_seen(&io->ring, cqe);
+      seen++;
+    }
+    /* Keep the packets in order at slots n, n+1, ...; sockets that gave one go round again. */
+    size_t base = n;
+    int again = 0;
+    for (int j = 0; j < k; j++) {
+      struct mmsghdr *m = &io->msgs[base + (size_t)j];
+      if (res[j] < 0) {
+        if (res[j] != -EAGAIN && res[j] != -EWOULDBLOCK) io->recv_errors++;
+      } else if (m->msg_hdr.msg_flags & MSG_TRUNC) {
+        io->truncated++;
+        fds[again] = fds[j], ids[again] = ids[j], again++;
+      } else {
+        int64_t rx = rx_time_ns(&m->msg_hdr), age = -1;
+        if (rx >= 0) {
+          age = (now_ns - rx) / 1000;
+          age = age < 0 ? 0 : age > INT32_MAX ? INT32_MAX : age;
+        }
+        if (base + (size_t)j != n) memmove(data + n * slot, data + (base + (size_t)j) * slot, (size_t)res[j]);
+        meta[4 * n] = ids[j];
+        meta[4 * n + 1] = (int32_t)(n * slot);
+        meta[4 * n + 2] = res[j];
+        meta[4 * n + 3] = (int32_t)age;
+        n++;
+        fds[again] = fds[j], ids[again] = ids[j], again++;
+      }
+      m->msg_hdr.msg_controllen = CTRL_BYTES;
+      m->msg_hdr.msg_flags = 0;
+    }
+    /* Sockets beyond this round's capacity were not asked: they stay ready in epoll. */
+    live = again;
+  }
+  return n;
+}
+#endif
+
 static napi_value drain(napi_env env, napi_callback_info info) {
-  ARGS(4);
+  ARGS(5);
   Io *io = get_io(env, argv[0], true);
   uint8_t *data;
   int32_t *meta, slot;
@@ -439,6 +519,12 @@ static napi_value drain(napi_env env, napi_callback_info info) {
       !get_array(env, argv[2], napi_int32_array, "meta", (void **)&meta, &meta_len) ||
       !get_int(env, argv[3], "slotBytes", &slot)) return NULL;
   if (slot < 1) return throw_range(env, "rtpio: slotBytes must be >= 1");
+  /* Optional: how many packets one socket may give per drain through io_uring (default 1). */
+  int32_t rounds = 1;
+  napi_valuetype t5;
+  CHECK(env, napi_typeof(env, argv[4], &t5));
+  if (t5 != napi_undefined && !get_int(env, argv[4], "rounds", &rounds)) return NULL;
+  if (rounds < 1 || rounds > 64) return throw_range(env, "rtpio: rounds must be in 1..64");
   size_t cap = meta_len / 4;
   if (data_len / (size_t)slot < cap) cap = data_len / (size_t)slot;
   if (io->max_packets < cap) cap = io->max_packets;
@@ -453,6 +539,16 @@ static napi_value drain(napi_env env, napi_callback_info info) {
   struct timespec now_ts;
   clock_gettime(CLOCK_REALTIME, &now_ts);
   int64_t now_ns = (int64_t)now_ts.tv_sec * 1000000000 + now_ts.tv_nsec;
+
+#ifdef VOICELOAD_URING
+  if (io->uring) {
+    size_t got = drain_uring(io, events, nev, data, meta, (size_t)slot, cap, now_ns, rounds);
+    io->packets_drained += (int64_t)got;
+    return make_count(env, (int64_t)got);
+  }
+#else
+  (void)rounds; /* recvmmsg reads every queued packet of a socket anyway */
+#endif
 
   size_t n = 0;
   for (int e = 0; e < nev && n < cap; e++) {

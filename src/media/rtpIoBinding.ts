@@ -48,8 +48,10 @@ export interface RtpIoBinding {
    * Reads the datagrams ready now (never waits). Packet k sits at `data[k*slotBytes ..]`, and
    * `meta[4k .. 4k+3]` = id, offset, length, ageUs (µs since the kernel received it, −1 unknown).
    * Reads at most min(meta.length/4, data.length/slotBytes, maxPackets); the rest waits for the next call.
+   * Through io_uring a socket gives at most `rounds` packets per call (1..64, default 1: one recvmsg per
+   * ready socket in one submission); without it recvmmsg reads all a socket holds.
    */
-  drain(io: RtpIoHandle, data: Uint8Array, meta: Int32Array, slotBytes: number): number;
+  drain(io: RtpIoHandle, data: Uint8Array, meta: Int32Array, slotBytes: number, rounds?: number): number;
   stats(io: RtpIoHandle): RtpIoStats;
   /** Releases the epoll fd (idempotent; garbage collection does it too). Sockets stay open. */
   closeIo(io: RtpIoHandle): void;

@@ -78,10 +78,11 @@ interface Drained {
 }
 
 /** One drain() call, copied out of the buffers. */
-function drainOnce(b: RtpIoBinding, io: RtpIoHandle, capacity: number, slotBytes: number): Drained[] {
+/** One drain; `rounds` 64: every packet a socket holds (through io_uring a drain takes one per socket per round). */
+function drainOnce(b: RtpIoBinding, io: RtpIoHandle, capacity: number, slotBytes: number, rounds = 64): Drained[] {
   const data = new Uint8Array(capacity * slotBytes);
   const meta = new Int32Array(capacity * 4);
-  const n = b.drain(io, data, meta, slotBytes);
+  const n = b.drain(io, data, meta, slotBytes, rounds);
   return Array.from({ length: n }, (_, k) => ({
     id: meta[4 * k]!,
     offset: meta[4 * k + 1]!,
@@ -140,6 +141,31 @@ test('a batch from 3 sockets reaches 3 peers; drain returns ids, bytes, lengths 
   assert.equal(b.stats(recvIo).packetsDrained, 9);
 });
 
+test('with rounds = 1 a drain takes at most one packet per socket through io_uring; the rest come next, in order', async (t) => {
+  const b = binding(t);
+  if (b === undefined) return;
+  const io = newIo(t, b);
+  const peers = await Promise.all([1, 2].map((id) => receiver(t, b, io, id)));
+  const sender = await bind(t);
+  const sent = [0, 1, 2].map((i) => packet(i, 30));
+  for (const p of peers) {
+    b.setRemote(io, fdOf(sender), '127.0.0.1', p.port);
+    const one = batch(sent.map((pk) => [fdOf(sender), pk]));
+    assert.equal(b.send(io, one.data, one.meta, one.count), 3);
+  }
+  await sleep(20);
+  const perDrain: number[] = [];
+  const got: Drained[] = [];
+  for (let i = 0; i < 4; i++) {
+    const d = drainOnce(b, io, 16, 64, 1);
+    perDrain.push(d.length);
+    got.push(...d);
+  }
+  if (b.stats(io).uring === 1) assert.deepEqual(perDrain, [2, 2, 2, 0], 'one packet per socket per drain');
+  else assert.deepEqual(perDrain, [6, 0, 0, 0], 'recvmmsg reads every queued packet of a socket at once');
+  for (const id of [1, 2]) assert.deepEqual(got.filter((p) => p.id === id).map((p) => p.bytes), sent);
+});
+
 test('drain returns 0 when nothing is ready, with or without sockets', async (t) => {
   const b = binding(t);
   if (b === undefined) return;
@@ -170,7 +196,7 @@ test('a full output buffer leaves the rest in the kernel for the next drain; not
   for (const [metaPackets, dataSlots] of [[8, 8], [2, 8], [8, 1], [8, 8], [8, 8], [8, 8]] as const) {
     const buf = new Uint8Array(dataSlots * slotBytes);
     const m = new Int32Array(metaPackets * 4);
-    const n = b.drain(io, buf, m, slotBytes);
+    const n = b.drain(io, buf, m, slotBytes, 64);
     sizes.push(n);
     for (let k = 0; k < n; k++) {
       const offset = m[4 * k + 1]!;
