@@ -43,8 +43,8 @@ export interface MediaSchedulerOptions {
   earlyToleranceMs?: number;
   logger?: Logger;
   /**
-   * Batched socket I/O for the members' RTP (sessions use it when present): every wake-up drains
-   * the received packets first, and each slot's queued packets leave in one flush after its batch.
+   * Batched socket I/O for the members' RTP (sessions use it when present): each slot's queued
+   * packets leave in one flush after its batch, and every wake-up then drains the received ones.
    */
   io?: RtpBatchIo;
 }
@@ -280,8 +280,6 @@ export class MediaScheduler {
     this.counts.wakeUps++;
     this.lag.record(now - (origin + this.armedSlot * this.slotMs));
     const io = this.io;
-    // Received first: a reply that arrived since the last wake-up is seen before this slot's sends.
-    io?.drain();
     const due = lastDue - this.nextSlot + 1;
     if (due > this.maxCatchUpSlots) {
       const skip = due - this.maxCatchUpSlots;
@@ -322,6 +320,9 @@ export class MediaScheduler {
       this.inBatch = false;
       if (this.needsCompaction) this.compact();
     }
+    // Received after the sends: handling what arrived (speech detection, call logic) never delays this
+    // wake-up's packets; arrival times come from the kernel's timestamps, so reading later moves none.
+    io?.drain();
     if (this.memberCount === 0) {
       this.armedSlot = -1;
       return;

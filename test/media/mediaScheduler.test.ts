@@ -223,7 +223,7 @@ test('cancel inside a tick (own or another member) is safe; the timer stops when
   assert.equal(clock.pendingTimers, 0);
 });
 
-test('with batched I/O: each wake-up drains first, each slot flushes once after its ticks, and pacing counts every packet at the end of its flush', () => {
+test('with batched I/O: each slot flushes once after its ticks, each wake-up drains after its sends, and pacing counts every packet at the end of its flush', () => {
   const clock = new FakeClock();
   const calls: string[] = [];
   const io = {
@@ -247,7 +247,7 @@ test('with batched I/O: each wake-up drains first, each slot flushes once after 
   clock.advance(40);
   for (const m of memberships) m.cancel();
   // 2 phases of a 20 ms interval: slots every 10 ms; phase 0 holds two members, phase 1 one.
-  assert.deepEqual(calls.slice(0, 8), ['drain@0', 'tick@0', 'tick@0', 'flush@0', 'drain@10', 'tick@10', 'flush@10', 'drain@20']);
+  assert.deepEqual(calls.slice(0, 8), ['tick@0', 'tick@0', 'flush@0', 'drain@0.25', 'tick@10', 'flush@10', 'drain@10.25', 'tick@20']);
   const snap = scheduler.snapshot();
   assert.equal(snap.packets, targets.reduce((a, r) => a + r.ticks.length, 0));
   assert.equal(snap.pacingErrorMs.count, snap.packets, 'one pacing value per packet');
