@@ -33,6 +33,7 @@ import { BenchShards, type MergedMedia } from './helpers/benchShards.js';
 import { machineCpuPerS, markMachineCpu } from './helpers/machineLoad.js';
 import type { LoadAgentMessage } from './load-scale-agent.js';
 import { BatchedRtpIo } from '../src/media/batchedRtpIo.js';
+import os from 'node:os';
 
 /** How this run's RTP goes out and in (VOICELOAD_NATIVE_IO=0 forces dgram for a before/after). */
 function rtpIoMode(): string {
@@ -51,6 +52,13 @@ const shardCount = Number(flag('shards') ?? 2);
 const windowS = Number(flag('window') ?? (full ? 15 : 6));
 const settleS = Number(flag('settle') ?? 7);
 const sharedMediaClock = flag('own-pacers') === undefined;
+/**
+ * --agent-nice=N: the agent process runs at this nice level (0–19), so that on this shared box the
+ * generator gets a core when its media timer is due, as on a dedicated load machine. The TTFA error is
+ * against the agent's own send times, so a late agent does not move it.
+ */
+const agentNice = Number(flag('agent-nice') ?? 0);
+if (!Number.isInteger(agentNice) || agentNice < 0 || agentNice > 19) throw new Error('--agent-nice must be 0–19');
 for (const n of [...levels, shardCount, windowS, settleS]) {
   if (!(Number.isFinite(n) && n > 0)) throw new Error(`bad argument: ${process.argv.slice(2).join(' ')}`);
 }
@@ -83,6 +91,7 @@ class AgentChild {
 
   constructor(truthPath: string) {
     this.child = fork(AGENT, [`--truth=${truthPath}`], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    if (agentNice > 0 && this.child.pid !== undefined) os.setPriority(this.child.pid, agentNice);
     this.child.on('message', (m: LoadAgentMessage) => {
       this.inbox.push(m);
       for (const w of this.wake.splice(0)) w();
