@@ -388,3 +388,77 @@ test('VOICELOAD_NATIVE_IO=0 turns the binding off with a reason', () => {
     else process.env['VOICELOAD_NATIVE_IO'] = before;
   }
 });
+
+test('schedule() sends each batch at its due time on the sender thread, reports lateness, and remove() drops what is still queued', async (t) => {
+  const b = binding(t);
+  if (b === undefined) return;
+  const sendIo = newIo(t, b);
+  const recvIo = newIo(t, b);
+  const peer = await receiver(t, b, recvIo, 1);
+  const kept = await bind(t);
+  const dropped = await bind(t);
+  b.setRemote(sendIo, fdOf(kept), '127.0.0.1', peer.port);
+  b.setRemote(sendIo, fdOf(dropped), '127.0.0.1', peer.port);
+  // Receive timestamps: Linux turns them on a moment after the first socket asks; warm up first.
+  const warm = batch([[fdOf(kept), packet(99, 12)]]);
+  b.send(sendIo, warm.data, warm.meta, warm.count);
+  await sleep(20);
+  drainOnce(b, recvIo, 8, 64);
+
+  const t0 = performance.now();
+  const dues = [10, 30, 50];
+  for (const [k, dueMs] of dues.entries()) {
+    const two = batch([[fdOf(kept), packet(2 * k, 20)], [fdOf(kept), packet(2 * k + 1, 20)]]);
+    assert.equal(b.schedule(sendIo, two.data, two.meta, two.count, Math.round((t0 + dueMs - performance.now()) * 1000)), 2);
+  }
+  const late = batch([[fdOf(dropped), packet(7, 20)]]);
+  assert.equal(b.schedule(sendIo, late.data, late.meta, late.count, 80_000), 1);
+  assert.equal(drainOnce(b, recvIo, 8, 64).length, 0, 'nothing has left yet');
+  b.remove(sendIo, fdOf(dropped)); // before its due time: it never leaves
+  await sleep(130);
+  const drainedAt = performance.now();
+  const got = drainOnce(b, recvIo, 16, 64);
+  assert.deepEqual(
+    got.map((p) => p.bytes),
+    [0, 1, 2, 3, 4, 5].map((i) => packet(i, 20)),
+    'the six scheduled packets, in order; the removed socket’s packet never left',
+  );
+  got.forEach((p, i) => {
+    const arrivalMs = drainedAt - p.ageUs / 1000;
+    const dueAt = t0 + dues[Math.floor(i / 2)]!;
+    // Not before its due time (the clocks are read µs apart); sent by a sleeping thread, so not much after.
+    assert.ok(arrivalMs >= dueAt - 0.5, `packet ${i} arrived at +${(arrivalMs - t0).toFixed(2)} ms, due +${dues[Math.floor(i / 2)]} ms`);
+    assert.ok(arrivalMs <= dueAt + 50, `packet ${i} arrived at +${(arrivalMs - t0).toFixed(2)} ms, due +${dues[Math.floor(i / 2)]} ms`);
+  });
+  const pairs = new Int32Array(16);
+  const n = b.takeLateness(sendIo, pairs);
+  assert.equal(n, 3, 'one lateness record per batch');
+  for (let i = 0; i < n; i++) {
+    assert.equal(pairs[2 * i + 1], 2);
+    assert.ok(pairs[2 * i]! >= 0, `lateness ${pairs[2 * i]} µs`);
+  }
+  assert.equal(b.takeLateness(sendIo, pairs), 0, 'records are taken once');
+  const stats = b.stats(sendIo);
+  assert.equal(stats.packetsSent, 7, 'the warm-up and six scheduled');
+  assert.equal(stats.sendErrors, 0);
+  assert.equal(stats.scheduleQueueFull, 0);
+});
+
+test('schedule() with a due time in the past sends at once; closeIo with packets still queued stops the thread cleanly', async (t) => {
+  const b = binding(t);
+  if (b === undefined) return;
+  const io = b.createIo(8);
+  const peerIo = newIo(t, b);
+  const peer = await receiver(t, b, peerIo, 3);
+  const s = await bind(t);
+  b.setRemote(io, fdOf(s), '127.0.0.1', peer.port);
+  const now = batch([[fdOf(s), packet(1, 30)]]);
+  assert.equal(b.schedule(io, now.data, now.meta, now.count, -5000), 1);
+  const later = batch([[fdOf(s), packet(2, 30)]]);
+  assert.equal(b.schedule(io, later.data, later.meta, later.count, 10_000_000), 1); // due in 10 s
+  const got = await drainUntil(b, peerIo, 1);
+  assert.deepEqual(got.map((p) => p.bytes), [packet(1, 30)]);
+  b.closeIo(io); // joins the sender thread; the 10 s packet is dropped
+  await sleep(20);
+  assert.equal(drainOnce(b, peerIo, 8, 64).length, 0);
+});
