@@ -42,9 +42,7 @@ const profile = resolveProfile({
 const send = (m: LoadAgentMessage): void => {
   if (process.connected) process.send?.(m);
 };
-const lookaheadArg = process.argv.find((a) => a.startsWith('--lookahead='));
-const mediaLookaheadMs = lookaheadArg === undefined ? undefined : Number(lookaheadArg.slice('--lookahead='.length));
-const agent = await startAgent({ host: '127.0.0.1', port: 0, profile, truthPath, ...(mediaLookaheadMs === undefined ? {} : { mediaLookaheadMs }) });
+const agent = await startAgent({ host: '127.0.0.1', port: 0, profile, truthPath });
 send({ type: 'listening', port: agent.port });
 
 process.on('message', (m: { type: string }) => {

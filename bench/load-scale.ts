@@ -59,9 +59,6 @@ const sharedMediaClock = flag('own-pacers') === undefined;
  */
 const agentNice = Number(flag('agent-nice') ?? 0);
 if (!Number.isInteger(agentNice) || agentNice < 0 || agentNice > 19) throw new Error('--agent-nice must be 0–19');
-/** --lookahead=MS: the shards' and the agent's media lookahead (ShardConfig.mediaLookaheadMs); absent: the defaults. */
-const lookaheadMs = flag('lookahead') === undefined ? undefined : Number(flag('lookahead'));
-if (lookaheadMs !== undefined && !(lookaheadMs >= 0 && lookaheadMs <= 1000)) throw new Error('--lookahead must be 0–1000 ms');
 for (const n of [...levels, shardCount, windowS, settleS]) {
   if (!(Number.isFinite(n) && n > 0)) throw new Error(`bad argument: ${process.argv.slice(2).join(' ')}`);
 }
@@ -93,7 +90,7 @@ class AgentChild {
   private readonly wake: Array<() => void> = [];
 
   constructor(truthPath: string) {
-    this.child = fork(AGENT, [`--truth=${truthPath}`, ...(lookaheadMs === undefined ? [] : [`--lookahead=${lookaheadMs}`])], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(AGENT, [`--truth=${truthPath}`], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     if (agentNice > 0 && this.child.pid !== undefined) os.setPriority(this.child.pid, agentNice);
     this.child.on('message', (m: LoadAgentMessage) => {
       this.inbox.push(m);
@@ -179,15 +176,7 @@ async function runLevel(n: number): Promise<LevelResult> {
       seed: 1,
     };
     const shards = new BenchShards({
-      config: {
-        scenarioFile,
-        base: { ...DEFAULT_CALL_SETUP, target: `sip:agent@127.0.0.1:${port}` },
-        plan,
-        runStartEpochMs,
-        seed: 7,
-        runId: `ls${n}`,
-        ...(lookaheadMs === undefined ? {} : { mediaLookaheadMs: lookaheadMs }),
-      },
+      config: { scenarioFile, base: { ...DEFAULT_CALL_SETUP, target: `sip:agent@127.0.0.1:${port}` }, plan, runStartEpochMs, seed: 7, runId: `ls${n}` },
       shards: shardCount,
       sharedMediaClock,
       onEvent: (ev) => {

@@ -35,8 +35,6 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-
-#include "timed_sender.h"
 #ifdef VOICELOAD_URING
 #include <liburing.h>
 /* Submission queue depth: a flush larger than this goes in several submissions. */
@@ -69,7 +67,6 @@ typedef struct {
   uint8_t *prep_data;
   size_t prep_slot, prep_count;
   int64_t send_errors, last_send_errno, recv_errors, truncated, drains, packets_drained, packets_sent;
-  TimedSender *timed; /* started by the first schedule() */
 #ifdef VOICELOAD_URING
   bool uring; /* the ring below was set up */
   struct io_uring ring;
@@ -123,8 +120,6 @@ static napi_value throw_range(napi_env env, const char *msg) {
 static void io_close(Io *io) {
   if (io->epfd >= 0) close(io->epfd);
   io->epfd = -1;
-  ts_destroy(io->timed);
-  io->timed = NULL;
 #ifdef VOICELOAD_URING
   if (io->uring) io_uring_queue_exit(&io->ring);
   io->uring = false;
@@ -247,7 +242,6 @@ static napi_value remove_fd(napi_env env, napi_callback_info info) {
   int32_t fd;
   if (!io || !get_int(env, argv[1], "fd", &fd)) return NULL;
   forget_remote(io, fd);
-  if (io->timed) ts_cancel_fd(io->timed, fd); /* nothing queued may go out on a closed (or reused) fd */
   /* ENOENT: never added; EBADF: already closed, and closing it already left the epoll set. */
   if (epoll_ctl(io->epfd, EPOLL_CTL_DEL, fd, NULL) != 0 && errno != ENOENT && errno != EBADF) {
     throw_errno(env, "epoll_ctl DEL", fd, errno);
@@ -407,59 +401,6 @@ static napi_value send_batch(napi_env env, napi_callback_info info) {
   }
   io->packets_sent += sent;
   return make_count(env, sent);
-}
-
-/*
- * schedule(io, data, meta, count, dueInUs): like send(), but the packets leave at now + dueInUs on the
- * io's sender thread (timed_sender.c), so a busy JS thread no longer delays them. A packet the queue
- * cannot take (full, or larger than TS_MAX_BYTES) is sent at once. Returns the packets taken.
- */
-static napi_value schedule_batch(napi_env env, napi_callback_info info) {
-  ARGS(5);
-  Io *io = get_io(env, argv[0], true);
-  uint8_t *data;
-  int32_t *meta, count, due_in_us;
-  size_t data_len, meta_len;
-  if (!io || !get_array(env, argv[1], napi_uint8_array, "data", (void **)&data, &data_len) ||
-      !get_array(env, argv[2], napi_int32_array, "meta", (void **)&meta, &meta_len) ||
-      !get_int(env, argv[3], "count", &count) || !get_int(env, argv[4], "dueInUs", &due_in_us)) return NULL;
-  if (count < 0 || (size_t)count > meta_len / 3) return throw_range(env, "rtpio: count must be in 0..meta.length/3");
-  for (int32_t i = 0; i < count; i++) {
-    int64_t off = meta[3 * i + 1], len = meta[3 * i + 2];
-    if (off < 0 || len < 0 || off + len > (int64_t)data_len) return throw_range(env, "rtpio: packet offset/length outside data");
-  }
-  if (!io->timed && !(io->timed = ts_create(8192))) return throw_errno(env, "schedule: sender thread", -1, errno);
-  int64_t due_ns = ts_now_ns() + (int64_t)due_in_us * 1000;
-  int64_t taken = 0;
-  for (int32_t i = 0; i < count; i++) {
-    int32_t fd = meta[3 * i];
-    const Remote *r = fd >= 0 && (size_t)fd < io->remotes_cap ? &io->remotes[fd] : NULL;
-    if (!r || r->sa.sa_family == AF_UNSPEC) {
-      count_send_error(io, EDESTADDRREQ);
-      continue;
-    }
-    socklen_t alen = r->sa.sa_family == AF_INET ? sizeof r->in4 : sizeof r->in6;
-    const uint8_t *bytes = data + meta[3 * i + 1];
-    size_t len = (size_t)meta[3 * i + 2];
-    if (ts_schedule(io->timed, fd, &r->sa, alen, bytes, len, due_ns) == 0) {
-      taken++;
-    } else if (sendto(fd, bytes, len, MSG_DONTWAIT, &r->sa, alen) < 0) {
-      count_send_error(io, errno);
-    } else {
-      taken++, io->packets_sent++;
-    }
-  }
-  return make_count(env, taken);
-}
-
-/* takeLateness(io, pairs: Int32Array) -> n: (sent - due in us, packets) per batch the thread sent. */
-static napi_value take_lateness(napi_env env, napi_callback_info info) {
-  ARGS(2);
-  Io *io = get_io(env, argv[0], false);
-  int32_t *pairs;
-  size_t len;
-  if (!io || !get_array(env, argv[1], napi_int32_array, "pairs", (void **)&pairs, &len)) return NULL;
-  return make_count(env, io->timed ? (int64_t)ts_take_records(io->timed, pairs, len / 2) : 0);
 }
 
 /* The SO_TIMESTAMPNS arrival time of a received message, in ns, or -1 when it carried none. */
@@ -663,15 +604,12 @@ static napi_value stats(napi_env env, napi_callback_info info) {
   ARGS(1);
   Io *io = get_io(env, argv[0], false);
   if (!io) return NULL;
-  TimedSenderStats ts = {0};
-  if (io->timed) ts_stats(io->timed, &ts);
   napi_value obj;
   CHECK(env, napi_create_object(env, &obj));
   const struct { const char *name; int64_t value; } fields[] = {
-      {"sendErrors", io->send_errors + ts.errors}, {"lastSendErrno", ts.last_errno ? ts.last_errno : io->last_send_errno}, {"recvErrors", io->recv_errors},
+      {"sendErrors", io->send_errors}, {"lastSendErrno", io->last_send_errno}, {"recvErrors", io->recv_errors},
       {"truncated", io->truncated},    {"drains", io->drains},                 {"packetsDrained", io->packets_drained},
-      {"packetsSent", io->packets_sent + ts.sent},
-      {"scheduleQueueFull", ts.queue_full},
+      {"packetsSent", io->packets_sent},
 #ifdef VOICELOAD_URING
       {"uring", io->uring ? 1 : 0},
 #else
@@ -697,7 +635,6 @@ NAPI_MODULE_INIT() {
   const struct { const char *name; napi_callback cb; } fns[] = {
       {"createIo", create_io}, {"add", add},     {"remove", remove_fd}, {"setRemote", set_remote},
       {"send", send_batch},    {"drain", drain}, {"stats", stats},      {"closeIo", close_io},
-      {"schedule", schedule_batch}, {"takeLateness", take_lateness},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value fn;

@@ -5,7 +5,7 @@
 // The addon is optional: without a compiler, headers or Linux, this prints one warning line and
 // exits 0, and voiceload falls back to Node dgram.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,17 +35,14 @@ function includeDir() {
 
 if (process.platform !== 'linux') skip(`${process.platform} is not supported, Linux only`);
 if (!existsSync(source)) skip(`${path.relative(root, source)} is missing`);
-// Up to date when newer than every C file and header of native/.
-const inputs = readdirSync(path.join(root, 'native')).filter((f) => /\.[ch]$/.test(f)).map((f) => statSync(path.join(root, 'native', f)).mtimeMs);
-if (existsSync(output) && statSync(output).mtimeMs > Math.max(...inputs)) process.exit(0);
+if (existsSync(output) && statSync(output).mtimeMs > statSync(source).mtimeMs) process.exit(0);
 
 const include = includeDir();
 if (!include) skip(`Node-API headers not found under ${path.join(path.dirname(process.execPath), '..', 'include', 'node')}`);
 
 const compiler = process.env.CC || 'cc';
 mkdirSync(outDir, { recursive: true });
-const sources = readdirSync(path.join(root, 'native')).filter((f) => f.endsWith('.c')).map((f) => path.join(root, 'native', f));
-const args = ['-O2', '-Wall', '-Wextra', '-fPIC', '-shared', '-pthread', `-I${include}`, ...sources, '-o', temp];
+const args = ['-O2', '-Wall', '-Wextra', '-fPIC', '-shared', `-I${include}`, source, '-o', temp];
 // io_uring sends (liburing, Debian liburing-dev) when the headers are there; sendto otherwise.
 const uringArgs = ['-DVOICELOAD_URING', ...args, '-luring'];
 let result = existsSync('/usr/include/liburing.h') ? spawnSync(compiler, uringArgs, { encoding: 'utf8' }) : undefined;

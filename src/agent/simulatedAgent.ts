@@ -43,8 +43,6 @@ export interface AgentOptions {
    * times come from the kernel). Default true; false: one dgram call per packet.
    */
   batchedRtpIo?: boolean;
-  /** With batched I/O: hand packets to the native sender thread this many ms ahead (see BatchedRtpIoOptions). Default 0. */
-  mediaLookaheadMs?: number;
 }
 
 export interface AgentStats {
@@ -172,7 +170,7 @@ class SimulatedAgent implements RunningAgent {
       stageQueueDepth: (s) => stages[s].stats().queued,
       stageActive: (s) => stages[s].stats().active,
     });
-    const io = options.batchedRtpIo !== false && options.clock === undefined ? BatchedRtpIo.create({ clock, logger, sendLookaheadMs: options.mediaLookaheadMs ?? 0 }) : undefined;
+    const io = options.batchedRtpIo !== false && options.clock === undefined ? BatchedRtpIo.create({ clock, logger }) : undefined;
     const sinks: TruthSink[] = [];
     if (options.truthPath !== undefined) sinks.push(createTruthFile(options.truthPath));
     if (options.truth !== undefined) sinks.push(options.truth);

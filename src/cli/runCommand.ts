@@ -46,7 +46,6 @@ export function registerRunCommand(program: Command, version: string, fail: (e: 
     .option('--abort-on-fail', 'stop the run as soon as a threshold fails')
     .option('--record <what>', 'keep agent audio as WAV under --out: failed, slowest:N, or both')
     .option('--rtp-ports <range>', 'RTP ports to use, e.g. 20000-29999 (default: any free ports)')
-    .option('--media-lookahead <ms>', 'hand RTP packets to the native sender thread this long before they are due, e.g. 10ms (0: send when due)')
     .option('--sip-port <port>', 'first local SIP port (one per worker; default: any free port)')
     .option('--workers <n>', 'worker threads (default: one per core; 0 runs calls in the main thread)')
     .option('--interval <time>', 'timeline and progress interval', '1s')
@@ -158,7 +157,6 @@ export async function runYamlScenario(config: RunConfig, version: string, io: Co
         ...(config.rtpPorts === undefined ? {} : { rtpPorts: config.rtpPorts }),
         ...(config.sipPort === undefined ? {} : { sipPort: config.sipPort }),
         ...(config.record === undefined || config.outDir === undefined ? {} : { record: config.record, outDir: config.outDir }),
-        ...(config.mediaLookaheadMs === undefined ? {} : { mediaLookaheadMs: config.mediaLookaheadMs }),
       },
       scenarioLabel: scenario.name ?? scenario.file,
       targetLabel: target,

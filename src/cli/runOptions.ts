@@ -46,7 +46,6 @@ export interface RawRunOptions {
   sipPort?: string;
   workers?: string;
   interval?: string;
-  mediaLookahead?: string;
   maxFailureRate?: string;
   probe?: boolean;
 }
@@ -99,8 +98,6 @@ export interface RunConfig {
   /** Worker threads; 0 runs the calls in the main thread. Default: one per core. */
   workers?: number;
   intervalMs: number;
-  /** --media-lookahead: ms ahead of their due time RTP packets go to the native sender thread; absent: the default. */
-  mediaLookaheadMs?: number;
   /** Exit 1 when the share of failed calls is above this (default 0: any failed call). */
   maxFailureRate: number;
   /** YAML runs: check the target answers OPTIONS before the first call (--no-probe: don't). */
@@ -231,11 +228,6 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
   let intervalMs = 1000;
   if (raw.interval !== undefined) intervalMs = attempt(() => parseDurationMs(raw.interval ?? '', '--interval')) ?? 1000;
   if (intervalMs < 100) problems.push('--interval must be at least 100ms');
-  let mediaLookaheadMs: number | undefined;
-  if (raw.mediaLookahead !== undefined) {
-    mediaLookaheadMs = /^\d+(\.\d+)?$/.test(raw.mediaLookahead) ? Number(raw.mediaLookahead) : attempt(() => parseDurationMs(raw.mediaLookahead ?? '', '--media-lookahead'));
-    if (mediaLookaheadMs !== undefined && !(mediaLookaheadMs >= 0 && mediaLookaheadMs <= 200)) problems.push('--media-lookahead must be 0–200 ms');
-  }
   let maxFailureRate = 0;
   if (raw.maxFailureRate !== undefined) {
     maxFailureRate = Number(raw.maxFailureRate);
@@ -275,7 +267,6 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
     ...(sipPort === undefined ? {} : { sipPort }),
     ...(workers === undefined ? {} : { workers }),
     intervalMs,
-    ...(mediaLookaheadMs === undefined ? {} : { mediaLookaheadMs }),
     maxFailureRate,
     traceStat: raw.traceStat === true,
     probe: raw.probe !== false,

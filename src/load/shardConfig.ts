@@ -44,11 +44,6 @@ export interface ShardConfig {
   outDir?: string;
   /** SO_RCVBUF/SO_SNDBUF of the shard's SIP socket: every call of the shard shares it. */
   sipSocketBufferBytes?: number;
-  /**
-   * --media-lookahead: the shard's media clock hands each slot's RTP packets to the native sender
-   * thread this many ms before they are due (BatchedRtpIoOptions.sendLookaheadMs). Absent: the default.
-   */
-  mediaLookaheadMs?: number;
 }
 
 /** The SIP port of shard `shard` when the run asked for `--sip-port base`: consecutive ports, one per shard. */

@@ -27,12 +27,6 @@ import type { ShardConfig } from './shardConfig.js';
 import { runSippShard } from './sippShardRunner.js';
 
 
-/**
- * How far ahead of their due time a shard hands RTP packets to the native sender thread (when the
- * addon is built): GC pauses and call set-up bursts shorter than this no longer delay packets.
- */
-export const DEFAULT_MEDIA_LOOKAHEAD_MS = 0;
-
 /** The user agent, port pool and target every call of a shard shares. */
 interface ShardResources {
   prepared: PreparedScenario;
@@ -66,8 +60,7 @@ export async function runShard(config: ShardConfig, emit: (ev: ShardEvent) => vo
     resources = await setUp(config, clock, logger);
     if (deps.sharedMediaClock !== false) {
       // Batched RTP I/O needs the real clock (arrival times come from the kernel's timestamps).
-      const sendLookaheadMs = config.mediaLookaheadMs ?? DEFAULT_MEDIA_LOOKAHEAD_MS;
-      const io = deps.batchedRtpIo !== false && deps.clock === undefined ? BatchedRtpIo.create({ clock, logger, sendLookaheadMs }) : undefined;
+      const io = deps.batchedRtpIo !== false && deps.clock === undefined ? BatchedRtpIo.create({ clock, logger }) : undefined;
       resources.scheduler = new MediaScheduler({ clock, logger, ...(io === undefined ? {} : { io }) });
     }
   } catch (e) {

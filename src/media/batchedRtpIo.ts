@@ -23,16 +23,9 @@ export interface BatchedRtpEndpoint {
  * sessions attach their RTP socket, the scheduler drains at each wake-up and flushes after each slot.
  */
 export interface RtpBatchIo {
-  /** > 0: packets are handed over this long before they are due and leave on a native clock. */
-  readonly sendLookaheadMs: number;
   attach(socket: dgram.Socket, handler: BatchedPacketHandler): BatchedRtpEndpoint | undefined;
   drain(): void;
-  /** The packets queued from now on belong to a slot due at `dueAtMs` (used with a lookahead). */
-  beginSlot(dueAtMs: number): void;
-  /** Sends (or, with a lookahead, schedules for the slot's due time) everything queued. */
   flush(): void;
-  /** Lateness of scheduled packets since the last call, per batch: (sent − due ms, packets). */
-  takeSendLateness(record: (lateMs: number, packets: number) => void): void;
   close(): void;
 }
 
@@ -45,13 +38,6 @@ export interface BatchedRtpIoOptions {
   slotBytes?: number;
   /** Bytes staged for one flush; a full stage is flushed early. Default 256 KiB. */
   stageBytes?: number;
-  /**
-   * Hand each slot's packets to a native sender thread this long before they are due (ms), instead of
-   * sending them when the JS timer fires: a garbage collection or a burst of call set-ups shorter than
-   * this no longer delays a single packet. The media clock then runs this far ahead, so audio decisions
-   * (a barge-in stopping speech) take effect up to this much later. Default 0: send at once.
-   */
-  sendLookaheadMs?: number;
   /**
    * Longest a received packet waits when nothing else drains the sockets (ms). Default 5. A busy
    * media scheduler drains at every wake-up (every 2 ms), so this only matters while it is idle;
@@ -116,9 +102,6 @@ export class BatchedRtpIo implements RtpBatchIo {
   private lastDrainMs = -Infinity;
   private closed = false;
   private draining = false;
-  readonly sendLookaheadMs: number;
-  private slotDueMs: number | undefined;
-  private readonly lateness = new Int32Array(2 * 1024);
   private readonly counts = { packetsSent: 0, packetsReceived: 0, drains: 0, flushes: 0 };
 
   /** An io on the native addon, or undefined (with the reason logged at debug) when it is not available. */
@@ -149,10 +132,6 @@ export class BatchedRtpIo implements RtpBatchIo {
     this.stage = new Uint8Array(options.stageBytes ?? 256 * 1024);
     this.stageMeta = new Int32Array(Math.ceil(this.stage.length / 12) * 3);
     this.pollIntervalMs = options.pollIntervalMs ?? 5;
-    this.sendLookaheadMs = options.sendLookaheadMs ?? 0;
-    if (!(this.sendLookaheadMs >= 0 && this.sendLookaheadMs <= 1000)) {
-      throw new VoiceloadError('CONFIG', `send lookahead must be 0–1000 ms, got ${this.sendLookaheadMs}`);
-    }
     this.pollBound = () => this.onPollTimer();
   }
 
@@ -194,10 +173,8 @@ export class BatchedRtpIo implements RtpBatchIo {
           // What already arrived is delivered (as dgram would have by now), and what this socket
           // queued leaves, before its fd can be closed and reused.
           this.drain(64);
-          const due = this.slotDueMs;
           this.flush();
-          if (due !== undefined) this.slotDueMs = due;
-          this.binding.remove(this.io, fd); // also drops what the sender thread still holds for fd
+          this.binding.remove(this.io, fd);
         }
         slot.handler = undefined;
         slot.fd = -1;
@@ -212,38 +189,14 @@ export class BatchedRtpIo implements RtpBatchIo {
     return this.endpointCount;
   }
 
-  beginSlot(dueAtMs: number): void {
-    this.slotDueMs = dueAtMs;
-  }
-
-  /**
-   * Sends every queued packet (one native call); with a lookahead and a slot begun, schedules them for
-   * the slot's due time instead, and the slot ends.
-   */
+  /** Sends every queued packet (one native call). */
   flush(): void {
     const n = this.stagedCount;
-    const dueAtMs = this.slotDueMs;
-    this.slotDueMs = undefined;
     if (n === 0) return;
     this.stagedCount = 0;
     this.stagedBytes = 0;
     this.counts.flushes++;
-    if (this.sendLookaheadMs > 0 && dueAtMs !== undefined) {
-      const dueInUs = Math.round((dueAtMs - this.clock.nowMs()) * 1000);
-      this.counts.packetsSent += this.binding.schedule(this.io, this.stage, this.stageMeta, n, Math.max(-2e9, Math.min(2e9, dueInUs)));
-    } else {
-      this.counts.packetsSent += this.binding.send(this.io, this.stage, this.stageMeta, n);
-    }
-  }
-
-  takeSendLateness(record: (lateMs: number, packets: number) => void): void {
-    if (this.closed || this.sendLookaheadMs === 0) return;
-    const pairs = this.lateness;
-    for (let round = 0; round < 64; round++) {
-      const n = this.binding.takeLateness(this.io, pairs);
-      for (let i = 0; i < n; i++) record(pairs[2 * i]! / 1000, pairs[2 * i + 1]!);
-      if (n < pairs.length / 2) return;
-    }
+    this.counts.packetsSent += this.binding.send(this.io, this.stage, this.stageMeta, n);
   }
 
   /**
@@ -318,11 +271,7 @@ export class BatchedRtpIo implements RtpBatchIo {
   private queue(fd: number, packet: Uint8Array): void {
     const length = packet.length;
     if (length > this.stage.length) throw new VoiceloadError('INTERNAL', `RTP packet of ${length} bytes exceeds the send stage`);
-    if (this.stagedBytes + length > this.stage.length || (this.stagedCount + 1) * 3 > this.stageMeta.length) {
-      const due = this.slotDueMs;
-      this.flush();
-      if (due !== undefined) this.slotDueMs = due; // the rest of the slot keeps its due time
-    }
+    if (this.stagedBytes + length > this.stage.length || (this.stagedCount + 1) * 3 > this.stageMeta.length) this.flush();
     const offset = this.stagedBytes;
     this.stage.set(packet, offset);
     const m = this.stagedCount * 3;

@@ -95,19 +95,14 @@ export class MediaScheduler {
   private readonly logger: Logger;
   private readonly maxCatchUpSlots: number;
   private readonly earlyToleranceMs: number;
-  /** io.sendLookaheadMs: slots are ticked this long before they are due (the io sends them on time). */
-  private readonly leadMs: number;
   private readonly lists: Member[][];
   private readonly fireBound: () => void;
-  private readonly recordLateBound: (lateMs: number, packets: number) => void;
   private readonly pacing = new MicrosHistogram();
   private readonly lag = new MicrosHistogram();
   private origin: number | undefined;
   private nextSlot = 0;
   private timer: TimerHandle | undefined;
   private armedSlot = -1;
-  /** When the armed timer is due: its slot's wake-up time, or the moment it was set if that was later. */
-  private armedForMs = 0;
   private memberCount = 0;
   private inBatch = false;
   private needsCompaction = false;
@@ -125,9 +120,7 @@ export class MediaScheduler {
     this.earlyToleranceMs = options.earlyToleranceMs ?? 1;
     this.lists = Array.from({ length: this.phases }, () => []);
     this.fireBound = () => this.fire();
-    this.recordLateBound = (lateMs, packets) => this.pacing.recordCount(lateMs, packets);
     this.io = options.io;
-    this.leadMs = options.io?.sendLookaheadMs ?? 0;
   }
 
   /** Streams registered. */
@@ -262,11 +255,8 @@ export class MediaScheduler {
   private arm(slot: number): void {
     this.timer?.cancel();
     this.armedSlot = slot;
-    const dueMs = this.origin! + slot * this.slotMs - this.leadMs;
-    const now = this.clock.nowMs();
-    // A timer set for a time already past (a stream joining within the lookahead) is due when set.
-    this.armedForMs = Math.max(dueMs, now);
-    this.timer = this.clock.setTimer(dueMs - now, this.fireBound);
+    const dueMs = this.origin! + slot * this.slotMs;
+    this.timer = this.clock.setTimer(dueMs - this.clock.nowMs(), this.fireBound);
   }
 
   /** The next slot at or after `from` whose phase has members; -1 when there are none. */
@@ -282,14 +272,13 @@ export class MediaScheduler {
     const origin = this.origin!;
     const clock = this.clock;
     const now = clock.nowMs();
-    const lead = this.leadMs;
-    const lastDue = Math.floor((now + lead + this.earlyToleranceMs - origin) / this.slotMs);
+    const lastDue = Math.floor((now + this.earlyToleranceMs - origin) / this.slotMs);
     if (lastDue < this.armedSlot) {
       this.arm(this.armedSlot); // woke too early: wait again
       return;
     }
     this.counts.wakeUps++;
-    this.lag.record(now - this.armedForMs);
+    this.lag.record(now - (origin + this.armedSlot * this.slotMs));
     const io = this.io;
     const due = lastDue - this.nextSlot + 1;
     if (due > this.maxCatchUpSlots) {
@@ -310,7 +299,6 @@ export class MediaScheduler {
       const caughtUp = slot - phases >= firstSlotOfWakeUp;
       this.inBatch = true;
       let ticked = 0;
-      io?.beginSlot(scheduledAtMs);
       for (let i = 0; i < n; i++) {
         const m = list[i]!;
         if (!m.active || m.firstSlot > slot) continue;
@@ -318,17 +306,16 @@ export class MediaScheduler {
         if (io === undefined) this.pacing.record(t - scheduledAtMs);
         ticked++;
         try {
-          // Ahead of time the packet leaves at its due time: that is its send time.
-          m.target.mediaTick((slot - m.firstSlot) / phases, scheduledAtMs, lead > 0 && t < scheduledAtMs ? scheduledAtMs : t, caughtUp);
+          m.target.mediaTick((slot - m.firstSlot) / phases, scheduledAtMs, t, caughtUp);
         } catch (err) {
           this.logger.error('media tick threw', { error: err instanceof Error ? err.message : String(err) });
         }
       }
       this.counts.packets += ticked;
-      if (io !== undefined) {
+      if (io !== undefined && ticked > 0) {
+        // The slot's packets really leave here; each is counted as late as the whole flush.
         io.flush();
-        // Sent now: each packet counted as late as the whole flush. Ahead of time: the io reports.
-        if (lead === 0 && ticked > 0) this.pacing.recordCount(clock.nowMs() - scheduledAtMs, ticked);
+        this.pacing.recordCount(clock.nowMs() - scheduledAtMs, ticked);
       }
       this.inBatch = false;
       if (this.needsCompaction) this.compact();
@@ -336,7 +323,6 @@ export class MediaScheduler {
     // Received after the sends: handling what arrived (speech detection, call logic) never delays this
     // wake-up's packets; arrival times come from the kernel's timestamps, so reading later moves none.
     io?.drain();
-    if (lead > 0) io?.takeSendLateness(this.recordLateBound);
     if (this.memberCount === 0) {
       this.armedSlot = -1;
       return;

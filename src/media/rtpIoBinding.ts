@@ -23,8 +23,6 @@ export interface RtpIoStats {
   packetsSent: number;
   /** 1 when sends go through io_uring (built with liburing, allowed by the kernel), 0 with sendto. */
   uring: number;
-  /** schedule(): packets the sender thread's queue could not take (sent at once instead). */
-  scheduleQueueFull: number;
 }
 
 /**
@@ -54,14 +52,6 @@ export interface RtpIoBinding {
    * ready socket in one submission); without it recvmmsg reads all a socket holds.
    */
   drain(io: RtpIoHandle, data: Uint8Array, meta: Int32Array, slotBytes: number, rounds?: number): number;
-  /**
-   * Like send(), but the packets leave `dueInUs` µs from now (negative: at once) on the io's sender
-   * thread, started by the first call: a busy JS thread no longer delays them. Bytes and destination are
-   * copied; remove() drops what is still queued for its fd. Returns the packets taken.
-   */
-  schedule(io: RtpIoHandle, data: Uint8Array, meta: Int32Array, count: number, dueInUs: number): number;
-  /** Moves the sender thread's lateness records into `pairs`: (sent − due in µs, packets) per batch; returns how many. */
-  takeLateness(io: RtpIoHandle, pairs: Int32Array): number;
   stats(io: RtpIoHandle): RtpIoStats;
   /** Releases the epoll fd (idempotent; garbage collection does it too). Sockets stay open. */
   closeIo(io: RtpIoHandle): void;
@@ -71,7 +61,7 @@ export type LoadedRtpIoBinding = { binding: RtpIoBinding } | { binding: undefine
 
 /** Relative to this file, so the same path works from src/media (tsx) and dist/media (tsc). */
 const ADDON_PATH = '../../native/build/voiceload_rtpio.node';
-const FUNCTIONS = ['createIo', 'add', 'remove', 'setRemote', 'send', 'drain', 'schedule', 'takeLateness', 'stats', 'closeIo'] as const;
+const FUNCTIONS = ['createIo', 'add', 'remove', 'setRemote', 'send', 'drain', 'stats', 'closeIo'] as const;
 
 /**
  * The one exception to "no module-level mutable state": a native module loads once per thread and

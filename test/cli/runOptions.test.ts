@@ -45,10 +45,3 @@ test('a SIPp remote becomes a SIP URI, keeping the scenario target user', () => 
   assert.equal(remoteToUri('127.0.0.1', undefined), 'sip:service@127.0.0.1');
   assert.equal(remoteToUri('sip:bot@[::1]:5060', 'sip:agent@x'), 'sip:bot@[::1]:5060');
 });
-
-test('--media-lookahead takes milliseconds or a duration, within 0–200 ms', () => {
-  assert.equal(buildRunConfig('s.yaml', '127.0.0.1:5060', { mediaLookahead: '10' }, {}).mediaLookaheadMs, 10);
-  assert.equal(buildRunConfig('s.yaml', '127.0.0.1:5060', { mediaLookahead: '15ms' }, {}).mediaLookaheadMs, 15);
-  assert.equal(buildRunConfig('s.yaml', '127.0.0.1:5060', {}, {}).mediaLookaheadMs, undefined);
-  assert.throws(() => buildRunConfig('s.yaml', '127.0.0.1:5060', { mediaLookahead: '1s' }, {}), /--media-lookahead must be 0–200 ms/);
-});

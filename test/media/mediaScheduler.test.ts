@@ -227,10 +227,7 @@ test('with batched I/O: each slot flushes once after its ticks, each wake-up dra
   const clock = new FakeClock();
   const calls: string[] = [];
   const io = {
-    sendLookaheadMs: 0,
     attach: () => undefined,
-    beginSlot: () => undefined,
-    takeSendLateness: () => undefined,
     drain: () => calls.push(`drain@${clock.nowMs()}`),
     flush: () => {
       calls.push(`flush@${clock.nowMs()}`);
@@ -258,43 +255,4 @@ test('with batched I/O: each slot flushes once after its ticks, each wake-up dra
   assert.equal(snap.pacingErrorMs.p50, 0.25);
   assert.equal(snap.pacingErrorMs.max, 0.25);
   assert.equal(calls.filter((c) => c.startsWith('flush')).length, snap.wakeUps, 'one flush per slot with packets');
-});
-
-test('with a send lookahead: slots are ticked that long before they are due, packets carry their due time as send time, and pacing is what the io reports', () => {
-  const clock = new FakeClock();
-  const calls: string[] = [];
-  const late: Array<[number, number]> = [];
-  const io = {
-    sendLookaheadMs: 5,
-    attach: () => undefined,
-    beginSlot: (dueAtMs: number) => calls.push(`slot due ${dueAtMs} @${clock.nowMs()}`),
-    flush: () => calls.push(`flush@${clock.nowMs()}`),
-    drain: () => undefined,
-    takeSendLateness: (record: (lateMs: number, packets: number) => void) => {
-      for (const [ms, n] of late.splice(0)) record(ms, n);
-    },
-    close: () => undefined,
-  };
-  const scheduler = new MediaScheduler({ clock, io, phases: 1 });
-  const r = recorder();
-  clock.advance(1);
-  const m = scheduler.register(r); // origin 1; slot 0 due at 1, slot 1 at 21, …
-  late.push([0.2, 1]);
-  clock.advance(15); // t = 16: slot 1 (due 21) was ticked at 16
-  late.push([3, 1]);
-  clock.advance(20); // t = 36: slot 2 (due 41)
-  m.cancel();
-  assert.deepEqual(calls, ['slot due 1 @1', 'flush@1', 'slot due 21 @16', 'flush@16', 'slot due 41 @36', 'flush@36']);
-  assert.deepEqual(
-    r.ticks.map((x) => [x.tick, x.scheduledAtMs, x.nowMs]),
-    [
-      [0, 1, 1],
-      [1, 21, 21], // handed over at 16, leaves at 21
-      [2, 41, 41],
-    ],
-  );
-  const snap = scheduler.snapshot();
-  assert.equal(snap.pacingErrorMs.count, 2, 'one value per packet the io reported');
-  assert.equal(snap.pacingErrorMs.max, 3);
-  assert.equal(snap.eventLoopLagMs.max, 0, 'lag is measured against the early wake-up time');
 });
