@@ -8,6 +8,7 @@ import { startLoad, type LoadRunOutcome, type RunLoadOptions } from '../load/run
 import { formatLoadSummary } from '../report/loadSummary.js';
 import { formatProgress, formatTimelineCsv, type RunSummaryDoc, type Threshold } from '../results/index.js';
 import { ExitCode } from './exitCodes.js';
+import { writeMachineOutputs } from './machineOutputs.js';
 import { describePlan, loadPlanOf, plannedLengthMs } from './loadPlanOf.js';
 import { progressPrinter, type CommandIo } from './progressPrinter.js';
 import type { RunConfig } from './runOptions.js';
@@ -108,8 +109,10 @@ export async function runLoadCommand(spec: LoadCommandSpec, io: CommandIo): Prom
     for (const l of spec.textExtras?.(outcome) ?? []) io.stdout(l + '\n');
     io.stdout(formatLoadSummary(summary) + '\n');
   }
-  for (const f of outcome.files) io.stderr(`wrote ${f}\n`);
-  return exitCodeOf(config, outcome, summary, io);
+  const machine = await writeMachineOutputs(config, summary, { scenario: spec.scenarioLabel, ...(outcome.stoppedBy === null ? {} : { stoppedBy: outcome.stoppedBy }) }, io);
+  for (const f of [...outcome.files, ...machine.files]) io.stderr(`wrote ${f}\n`);
+  const code = exitCodeOf(config, outcome, summary, io);
+  return machine.writeFailed && code === ExitCode.ok ? ExitCode.internal : code;
 }
 
 function exitCodeOf(config: RunConfig, outcome: LoadRunOutcome, summary: RunSummaryDoc, io: CommandIo): number {

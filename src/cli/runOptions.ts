@@ -37,7 +37,11 @@ export interface RawRunOptions {
   stages?: string;
   arrivals?: string;
   duration?: string;
-  out?: string;
+  /** `--out DIR`, and `--out openmetrics=FILE` (repeatable: commander collects every value). */
+  out?: string | string[];
+  junit?: string;
+  openmetrics?: string;
+  pushGateway?: string;
   tag?: string[];
   threshold?: string[];
   abortOnFail?: boolean;
@@ -89,6 +93,12 @@ export interface RunConfig {
   /** True when -m was given (otherwise a run with --duration/--stages/--users has no call limit). */
   callsGiven: boolean;
   outDir?: string;
+  /** --junit FILE: JUnit XML of the thresholds, written at the end of the run. */
+  junitFile?: string;
+  /** --openmetrics FILE (or --out openmetrics=FILE): the summary as OpenMetrics text. */
+  openMetricsFile?: string;
+  /** --push-gateway URL: PUT the summary to this Pushgateway after the run. */
+  pushGatewayUrl?: string;
   tags: Record<string, string>;
   thresholds: Threshold[];
   abortOnFail: boolean;
@@ -221,7 +231,7 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
     return parsed === undefined ? [] : [parsed];
   });
   const record = raw.record === undefined ? undefined : attempt(() => parseRecordPolicy(raw.record ?? ''));
-  if (record !== undefined && raw.out === undefined) problems.push('--record writes WAV files under --out DIR/recordings: give --out');
+  if (record !== undefined && outDirOf(raw.out) === undefined) problems.push('--record writes WAV files under --out DIR/recordings: give --out');
   const rtpPorts = raw.rtpPorts === undefined ? undefined : attempt(() => parsePortRange(raw.rtpPorts ?? ''));
   const sipPort = int(raw.sipPort, '--sip-port', 0);
   const workers = int(raw.workers, '--workers', 0);
@@ -233,6 +243,7 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
     maxFailureRate = Number(raw.maxFailureRate);
     if (!(maxFailureRate >= 0 && maxFailureRate <= 1)) problems.push(`--max-failure-rate is a fraction from 0 to 1, not "${raw.maxFailureRate}"`);
   }
+  const outputs = machineOutputsOf(raw, problems);
   if (problems.length > 0) throw new VoiceloadError('CLI_USAGE', problems.join('\n'), { hint: 'run `voiceload run --help` for the options' });
   const password = env[SIP_PASSWORD_ENV];
   return {
@@ -258,7 +269,7 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
     model,
     ...(durationMs === undefined ? {} : { durationMs }),
     callsGiven: raw.calls !== undefined,
-    ...(raw.out === undefined ? {} : { outDir: raw.out }),
+    ...outputs,
     tags,
     thresholds,
     abortOnFail: raw.abortOnFail === true,
@@ -272,6 +283,39 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
     probe: raw.probe !== false,
     json: raw.json === true,
     verbose: raw.verbose === true,
+  };
+}
+
+/** The directory among the --out values (the ones that are not `openmetrics=FILE`). */
+function outDirOf(out: string | string[] | undefined): string | undefined {
+  return (typeof out === 'string' ? [out] : (out ?? [])).find((o) => !o.startsWith('openmetrics='));
+}
+
+/** --out DIR, --out openmetrics=FILE / --openmetrics FILE, --junit FILE, --push-gateway URL. */
+function machineOutputsOf(raw: RawRunOptions, problems: string[]): Pick<RunConfig, 'outDir' | 'junitFile' | 'openMetricsFile' | 'pushGatewayUrl'> {
+  const outs = typeof raw.out === 'string' ? [raw.out] : (raw.out ?? []);
+  const dirs = outs.filter((o) => !o.startsWith('openmetrics='));
+  const files = [...outs.filter((o) => o.startsWith('openmetrics=')).map((o) => o.slice('openmetrics='.length)), ...(raw.openmetrics === undefined ? [] : [raw.openmetrics])];
+  if (dirs.length > 1) problems.push(`--out DIR given ${dirs.length} times (${dirs.join(', ')}): give one directory`);
+  if (files.length > 1) problems.push('give the OpenMetrics file once: --openmetrics FILE or --out openmetrics=FILE');
+  if (files.some((f) => f.trim() === '')) problems.push('--out openmetrics= needs a file name: --out openmetrics=FILE');
+  if (raw.junit !== undefined && raw.junit.trim() === '') problems.push('--junit needs a file name');
+  if (raw.pushGateway !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(raw.pushGateway);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) problems.push(`--push-gateway takes the Pushgateway's http(s) URL, e.g. http://127.0.0.1:9091, not "${raw.pushGateway}"`);
+  }
+  const dir = dirs[0];
+  const file = files[0];
+  return {
+    ...(dir === undefined ? {} : { outDir: dir }),
+    ...(file === undefined || file.trim() === '' ? {} : { openMetricsFile: file }),
+    ...(raw.junit === undefined || raw.junit.trim() === '' ? {} : { junitFile: raw.junit }),
+    ...(raw.pushGateway === undefined ? {} : { pushGatewayUrl: raw.pushGateway }),
   };
 }
 

@@ -22,7 +22,9 @@ export type ErrorCode =
   /** A configured port range has no free port (pair) left for another call. */
   | 'PORTS_EXHAUSTED'
   /** A results file (--out) could not be written. */
-  | 'RESULTS_WRITE';
+  | 'RESULTS_WRITE'
+  /** Metrics could not be pushed to a Pushgateway (--push-gateway). */
+  | 'PUSH_FAILED';
 
 export interface VoiceloadErrorOptions {
   hint?: string;

@@ -45,3 +45,40 @@ test('a SIPp remote becomes a SIP URI, keeping the scenario target user', () => 
   assert.equal(remoteToUri('127.0.0.1', undefined), 'sip:service@127.0.0.1');
   assert.equal(remoteToUri('sip:bot@[::1]:5060', 'sip:agent@x'), 'sip:bot@[::1]:5060');
 });
+
+test('--junit, --openmetrics and --push-gateway are kept; --out openmetrics=FILE is --openmetrics, a plain --out stays the directory', () => {
+  const c = buildRunConfig('s.yaml', undefined, { junit: 'junit.xml', out: ['results/', 'openmetrics=run.om'], pushGateway: 'http://127.0.0.1:9091' }, {});
+  assert.equal(c.junitFile, 'junit.xml');
+  assert.equal(c.outDir, 'results/');
+  assert.equal(c.openMetricsFile, 'run.om');
+  assert.equal(c.pushGatewayUrl, 'http://127.0.0.1:9091');
+  const d = buildRunConfig('s.yaml', undefined, { out: 'openmetrics=only.om' }, {});
+  assert.equal(d.openMetricsFile, 'only.om');
+  assert.equal(d.outDir, undefined);
+  const e = buildRunConfig('s.yaml', undefined, { openmetrics: 'm.txt', out: 'results/' }, {});
+  assert.equal(e.openMetricsFile, 'm.txt');
+  assert.equal(e.outDir, 'results/');
+  const none = buildRunConfig('s.yaml', undefined, {}, {});
+  assert.equal(none.junitFile, undefined);
+  assert.equal(none.openMetricsFile, undefined);
+  assert.equal(none.pushGatewayUrl, undefined);
+});
+
+test('machine-readable outputs: two OpenMetrics files, two --out directories, an empty file name or a bad URL are usage errors', () => {
+  const problems = (raw: Parameters<typeof buildRunConfig>[2]): string => {
+    try {
+      buildRunConfig('s.yaml', undefined, raw, {});
+    } catch (e) {
+      assert.ok(isVoiceloadError(e) && e.code === 'CLI_USAGE');
+      return e.message;
+    }
+    return assert.fail('expected a usage error');
+  };
+  assert.match(problems({ openmetrics: 'a.om', out: 'openmetrics=b.om' }), /OpenMetrics file once/);
+  assert.match(problems({ out: ['a/', 'b/'] }), /--out DIR given 2 times/);
+  assert.match(problems({ out: 'openmetrics=' }), /needs a file name/);
+  assert.match(problems({ pushGateway: 'ftp://gw:9091' }), /--push-gateway takes/);
+  assert.match(problems({ pushGateway: 'not a url' }), /--push-gateway takes/);
+  // --record needs the directory, not an OpenMetrics file.
+  assert.match(problems({ record: 'failed', out: 'openmetrics=m.om' }), /--record writes WAV files/);
+});
