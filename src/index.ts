@@ -8,10 +8,17 @@ export { DEFAULT_CALL_CONFIG, type CallConfig, type CodecName } from './engine/c
 export type { CallResult, CallTimeline, FailureReason, RtpSummary, TurnResult } from './engine/callResult.js';
 export type { CallEvent, CallEventListener } from './engine/callEvents.js';
 export { formatCallSummary } from './report/callSummary.js';
+export { formatJunitXml } from './report/formatJunitXml.js';
+export type { JunitContext } from './report/formatJunitXml.js';
+export { formatOpenMetrics, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './report/formatOpenMetrics.js';
+export type { MetricsTextOptions, MetricsTextVariant } from './report/formatOpenMetrics.js';
+export { pushGatewayUrl, pushMetrics } from './report/pushGateway.js';
 export * as sip from './sip/index.js';
 export * as sdp from './sdp/index.js';
 export * as media from './media/index.js';
 export * as audio from './audio/index.js';
+export * as compare from './compare/index.js';
+export * as capacity from './capacity/index.js';
 export { startAgent, AGENT_PASSWORD_ENV, type AgentOptions, type AgentStats, type RunningAgent } from './agent/simulatedAgent.js';
 export { MemoryTruthSink, createTruthFile, type TruthRecord, type TruthSink } from './agent/truthLog.js';
 export { loadProfile, parseProfile, BUILTIN_PROFILES, type AgentProfile } from './agent/profile/profile.js';

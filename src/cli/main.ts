@@ -12,7 +12,9 @@ import { buildCallConfig, PASSWORD_ENV, type RawCallOptions } from './callOption
 import { ExitCode } from './exitCodes.js';
 import { formatCallEvent } from './formatCallEvent.js';
 import { registerFixturesCommand } from './fixturesCommand.js';
+import { registerPlanCommand } from './planCommand.js';
 import { registerValidateCommand } from './validateCommand.js';
+import { registerCompareCommand } from './compareCommand.js';
 import { registerRunCommand } from './runCommand.js';
 import { normalizeSippArgs } from './runOptions.js';
 
@@ -146,5 +148,7 @@ program
 registerRunCommand(program, version, fail);
 registerValidateCommand(program);
 registerFixturesCommand(program);
+registerPlanCommand(program);
+registerCompareCommand(program, fail);
 
 program.parseAsync(normalizeSippArgs(process.argv)).catch(fail);
