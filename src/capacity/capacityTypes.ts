@@ -79,7 +79,9 @@ export type CapacityStopReason =
   /** A step's failures climbed sharply: the system is broken, later steps would measure its recovery. */
   | 'collapsed'
   /** The start level already broke an SLO. */
-  | 'start-failed';
+  | 'start-failed'
+  /** Stopped by the user (Ctrl-C): the result covers the steps finished before. */
+  | 'interrupted';
 
 export interface BrokenSlo {
   source: string;

@@ -1,5 +1,7 @@
 /** Capacity search (pure: history → next level or done), its result file, and capacity planning. */
-export { nextCapacityStep } from './nextCapacityStep.js';
+export { nextCapacityStep, capacityResultSoFar } from './nextCapacityStep.js';
+export { measuredStepSummary } from './measuredStepSummary.js';
+export type { MeasuredWindow } from './measuredStepSummary.js';
 export { searchCapacity } from './searchCapacity.js';
 export type { RunCapacityStep } from './searchCapacity.js';
 export { validateCapacitySettings } from './validateCapacitySettings.js';
@@ -27,3 +29,4 @@ export type { CapacityDoc, CapacityDocParts } from './capacityFile.js';
 export { planCapacity, componentsFromCapacity, parseUnitCapacity, mergeComponents, DEFAULT_TARGET_UTILIZATION, WHOLE_STACK } from './planCapacity.js';
 export type { CapacityPlan, ComponentCapacity, ComponentPlan, PlanInput } from './planCapacity.js';
 export { formatPlan } from './formatPlan.js';
+export { formatCapacity, formatStepEnd, formatLevel } from './formatCapacity.js';

@@ -27,6 +27,11 @@ export function nextCapacityStep(settings: CapacitySettings, history: readonly C
   return { kind: 'step', level: mid, phase: 'refine' };
 }
 
+/** The result of the steps run so far, whatever the search would do next (an interrupted search). */
+export function capacityResultSoFar(settings: CapacitySettings, history: readonly CapacityStepResult[], stopReason: CapacityStopReason): CapacityResult {
+  return buildResult(settings, history, classify(settings, history), stopReason);
+}
+
 /** Concurrency is a whole number of calls; a rate keeps three decimals. */
 function roundLevel(settings: CapacitySettings, level: number): number {
   return settings.by === 'concurrency' ? Math.floor(level + 1e-9) : Math.round(level * 1000) / 1000;

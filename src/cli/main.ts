@@ -15,6 +15,8 @@ import { registerFixturesCommand } from './fixturesCommand.js';
 import { registerPlanCommand } from './planCommand.js';
 import { registerValidateCommand } from './validateCommand.js';
 import { registerCompareCommand } from './compareCommand.js';
+import { registerReportCommand } from './reportCommand.js';
+import { registerCapacityCommand } from './capacityCommand.js';
 import { registerRunCommand } from './runCommand.js';
 import { normalizeSippArgs } from './runOptions.js';
 
@@ -150,5 +152,7 @@ registerValidateCommand(program);
 registerFixturesCommand(program);
 registerPlanCommand(program);
 registerCompareCommand(program, fail);
+registerReportCommand(program, fail);
+registerCapacityCommand(program, version, fail);
 
 program.parseAsync(normalizeSippArgs(process.argv)).catch(fail);

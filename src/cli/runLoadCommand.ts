@@ -6,6 +6,7 @@ import { isVoiceloadError } from '../core/errors.js';
 import type { CallRecord } from '../load/loadTypes.js';
 import { startLoad, type LoadRunOutcome, type RunLoadOptions } from '../load/runLoad.js';
 import { formatLoadSummary } from '../report/loadSummary.js';
+import { writeHtmlReport } from '../report/html/writeHtmlReport.js';
 import { formatProgress, formatTimelineCsv, type RunSummaryDoc, type Threshold } from '../results/index.js';
 import { ExitCode } from './exitCodes.js';
 import { writeMachineOutputs } from './machineOutputs.js';
@@ -110,6 +111,14 @@ export async function runLoadCommand(spec: LoadCommandSpec, io: CommandIo): Prom
     io.stdout(formatLoadSummary(summary) + '\n');
   }
   const machine = await writeMachineOutputs(config, summary, { scenario: spec.scenarioLabel, ...(outcome.stoppedBy === null ? {} : { stoppedBy: outcome.stoppedBy }) }, io);
+  if (config.outDir !== undefined) {
+    // The report is a view of the results already written: never fail the run because of it.
+    try {
+      outcome.files.push(await writeHtmlReport(config.outDir));
+    } catch (e) {
+      io.stderr(`warning: no HTML report: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  }
   for (const f of [...outcome.files, ...machine.files]) io.stderr(`wrote ${f}\n`);
   const code = exitCodeOf(config, outcome, summary, io);
   return machine.writeFailed && code === ExitCode.ok ? ExitCode.internal : code;

@@ -1,0 +1,76 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildCapacityDoc, formatCapacityFile } from '../../../src/capacity/capacityFile.js';
+import { CallsNdjsonWriter } from '../../../src/results/callsNdjsonWriter.js';
+import { MetricHistograms } from '../../../src/results/metricHistograms.js';
+import { parseThreshold } from '../../../src/results/parseThreshold.js';
+import { RunCounters } from '../../../src/results/runCounters.js';
+import { buildRunSummary } from '../../../src/results/runSummaryDoc.js';
+import { Timeline } from '../../../src/results/timeline.js';
+import { RESULT_FILES, writeRunResults } from '../../../src/results/writeRunResults.js';
+import { syntheticRecords } from '../../compare/runDirFixture.js';
+
+export const HOSTILE_TAG = '</script><script>alert(1)</script>';
+
+/**
+ * A results directory as `voiceload run --out` writes it (real writers): 40 calls, every 10th failed,
+ * two thresholds (one fails), a hostile tag value, recordings.json and, with `capacity`, a capacity.json.
+ */
+export function writeReportDir(dir: string, options: { capacity?: boolean } = {}): void {
+  const histograms = new MetricHistograms();
+  const counters = new RunCounters();
+  const timeline = new Timeline();
+  mkdirSync(dir, { recursive: true });
+  const calls = new CallsNdjsonWriter(join(dir, RESULT_FILES.calls));
+  for (const r of syntheticRecords({ seed: 7, calls: 40, failEvery: 10 })) {
+    histograms.recordCall(r);
+    counters.recordCall(r);
+    timeline.addCall(r);
+    calls.write(r);
+  }
+  calls.close();
+  const summary = buildRunSummary({
+    config: { scenario: 'synthetic.yaml' },
+    tags: { build: 'abc123', note: HOSTILE_TAG },
+    version: '0.1.0',
+    startedAt: '2025-03-01T10:00:00.000Z',
+    endedAt: '2025-03-01T10:00:12.000Z',
+    histograms,
+    counters,
+    thresholds: [parseThreshold('ttfa_ms: p(95)<5000'), parseThreshold('ttfa_ms: p(50)<10')],
+  });
+  writeRunResults(dir, { summary, histograms, timeline: { rows: timeline.rows(), csv: { startEpochMs: Date.parse(summary.startedAt) } }, interval: { startMs: 0, endMs: 12_000 } });
+  writeFileSync(
+    join(dir, 'recordings.json'),
+    JSON.stringify({
+      policy: { failed: true, slowest: 1 },
+      recordings: [
+        { callNumber: 10, file: 'recordings/call-000010.wav', failed: true, reason: 'no_reply', slowTurns: [] },
+        { callNumber: 3, file: 'recordings/call-000003.wav', failed: false, slowTurns: [{ turn: 1, ttfaMs: 990.5 }] },
+        { callNumber: 4, file: 'javascript:alert(1)', failed: true, slowTurns: [] },
+      ],
+    }),
+  );
+  if (options.capacity === true) {
+    const doc = buildCapacityDoc(
+      {
+        by: 'concurrency',
+        effectiveCapacity: 20,
+        breakingLevel: 30,
+        firstBrokenSlo: { source: 'ttfa_ms: p(95)<1200', limit: 1200, actual: 1500 },
+        stopReason: 'resolved',
+        levels: [
+          { level: 10, phase: 'ramp', passed: true, collapsed: false, failureRate: 0, brokenSlos: [] },
+          { level: 20, phase: 'ramp', passed: true, collapsed: false, failureRate: 0.002, brokenSlos: [] },
+          { level: 30, phase: 'ramp', passed: false, collapsed: false, failureRate: 0.05, brokenSlos: ['ttfa_ms: p(95)<1200'] },
+        ],
+        hint: null,
+      },
+      { version: '0.1.0', settings: { by: 'concurrency', start: 10, ramp: { kind: 'step', step: 10 }, max: 100, resolution: 5 }, slos: ['ttfa_ms: p(95)<1200'] },
+    );
+    writeFileSync(join(dir, 'capacity.json'), formatCapacityFile(doc));
+    const step = join(dir, 'steps', 'level-20');
+    mkdirSync(step, { recursive: true });
+    writeFileSync(join(step, 'step-summary.json'), JSON.stringify(summary));
+  }
+}
