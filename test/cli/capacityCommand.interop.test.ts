@@ -69,3 +69,38 @@ test('the capacity search by concurrency lands within ±10 % of the analytic cap
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('against a worker-bound agent (3 workers × 3 jobs) the capacity search by concurrency finds its analytic 9 calls, and the hint names the rejections', { timeout: 170_000 }, async () => {
+  // Worker slots are held for a whole call (Little's law): 9 calls fit; a tenth waits 1 s for a slot,
+  // then gets 503, and its user calls again at once. Short calls (one caller line, no reply) keep steps short.
+  const extra = { conversation: { greeting: false }, workers: { count: 3, jobsPerWorker: 3, slotWaitMs: 1000, rejectStatus: 503 as const } };
+  const est = estimateCapacity(loadProfile(40, extra));
+  assert.equal(est.binding, 'workers');
+  const analytic = est.maxConcurrentCalls;
+  assert.equal(analytic, 9);
+  const dir = mkdtempSync(join(tmpdir(), 'voiceload-capacity-'));
+  const { agent } = await startLoadAgent(40, extra);
+  try {
+    const scenario = writeScenario(dir, 'capacity-workers', [
+      `  - say: { audio: ${FIXTURES_DIR}${CALLER}, expect_reply: false }`,
+      '  - silence: 1s',
+      '  - hangup: {}',
+    ]);
+    const out = join(dir, 'out');
+    const run = await runCli(
+      ['capacity', scenario, '--target', agent.uri, '--slo', 'failure_rate: rate<0.02', '--start', '3', '--step', '3', '--max', '15', '--resolution', '1',
+        '--warmup', '3s', '--step-duration', '6s', '--out', out, '--run-id', runIdOf('capw'), '--seed', '5', '--workers', '1'],
+      { deadlineMs: 160_000 },
+    );
+    assert.equal(run.code, 0, run.stderr.slice(-3000) + run.stdout);
+    const doc = parseCapacityFile(readFileSync(join(out, 'capacity.json'), 'utf8'), 'capacity.json');
+    assert.ok(doc.effectiveCapacity !== null, run.stdout);
+    const error = (doc.effectiveCapacity - analytic) / analytic;
+    assert.ok(Math.abs(error) <= 0.1, `effective capacity ${doc.effectiveCapacity} vs analytic ${analytic} (${(error * 100).toFixed(1)} %)\n${run.stdout}`);
+    assert.ok(doc.breakingLevel !== null && doc.breakingLevel > analytic, `breaking level ${doc.breakingLevel}`);
+    assert.match(JSON.stringify(doc.hint), /worker|trunk|503/i, `hint: ${JSON.stringify(doc.hint)}`);
+  } finally {
+    await agent.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
