@@ -7,20 +7,17 @@ import type { CapacityResult, CapacityStepResult } from '../capacity/capacityTyp
 import { formatCapacity, formatLevel, formatStepEnd } from '../capacity/formatCapacity.js';
 import { capacityResultSoFar, nextCapacityStep } from '../capacity/nextCapacityStep.js';
 import { stepResultFromSummary } from '../capacity/stepResultFromSummary.js';
-import { formatProblem } from '../config/configProblem.js';
 import { SystemClock } from '../core/clock.js';
-import { isVoiceloadError, VoiceloadError } from '../core/errors.js';
-import { SIP_PASSWORD_ENV } from '../core/secretEnv.js';
+import { isVoiceloadError } from '../core/errors.js';
 import { DEFAULT_CALL_SETUP, type CallSetup } from '../engine/callConfig.js';
 import { prepareScenario } from '../engine/prepareScenario.js';
 import { runCapacityStep } from '../engine/runCapacityStep.js';
 import { probeTarget } from '../load/probeTarget.js';
 import { formatProgress } from '../results/index.js';
-import { validateScenario } from '../scenario/validateScenario.js';
 import { buildCapacityConfig, type CapacityConfig, type RawCapacityOptions } from './capacityOptions.js';
 import { ExitCode } from './exitCodes.js';
+import { resolveRunScenario } from './resolveRunScenario.js';
 import { progressPrinter, type CommandIo } from './progressPrinter.js';
-import { remoteToUri } from './runOptions.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -95,21 +92,9 @@ export function registerCapacityCommand(program: Command, version: string, fail:
  * input, 130 interrupted (capacity.json still written from the steps done).
  */
 export async function runCapacitySearch(config: CapacityConfig, version: string, io: CommandIo): Promise<number> {
-  const v = validateScenario(config.scenarioFile);
-  for (const w of v.warnings) io.stderr(`warning: ${w}\n`);
-  if (v.problems.length > 0 || v.scenario === undefined) {
-    io.stderr(`voiceload: invalid scenario ${config.scenarioFile} (${v.problems.length} problem${v.problems.length === 1 ? '' : 's'}):\n`);
-    for (const p of v.problems) io.stderr(`  ${formatProblem(p)}\n`);
-    return ExitCode.usage;
-  }
-  const scenario = v.scenario;
-  const target = config.remote !== undefined ? remoteToUri(config.remote, scenario.target) : scenario.target;
-  if (target === undefined) {
-    throw new VoiceloadError('CLI_USAGE', `${config.scenarioFile} names no target and none was given`, { hint: 'add `target: sip:agent@host:port` to the scenario, or pass --target or host:port' });
-  }
-  if (scenario.authUser !== undefined && config.password === undefined) {
-    throw new VoiceloadError('CONFIG', `the scenario sets auth_user: its password must be in ${SIP_PASSWORD_ENV}`, { hint: `export ${SIP_PASSWORD_ENV}=… (it is never read from files or the command line)` });
-  }
+  const resolved = resolveRunScenario(config, io);
+  if (resolved === undefined) return ExitCode.usage;
+  const { scenario, target } = resolved;
   await prepareScenario(scenario, config.speechCacheDir === undefined ? {} : { speech: { cacheDir: config.speechCacheDir } });
   const base: CallSetup = {
     ...DEFAULT_CALL_SETUP,

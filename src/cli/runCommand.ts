@@ -1,16 +1,14 @@
 import { Command, Option } from 'commander';
 import { SystemClock } from '../core/clock.js';
-import { VoiceloadError } from '../core/errors.js';
-import { formatProblem } from '../config/configProblem.js';
 import { DEFAULT_CALL_SETUP, type CallSetup } from '../engine/callConfig.js';
 import { prepareScenario } from '../engine/prepareScenario.js';
 import type { CallResult } from '../engine/callResult.js';
 import { probeTarget } from '../load/probeTarget.js';
 import { formatCallOutcomeLine } from '../report/callOutcomeLine.js';
-import { validateScenario } from '../scenario/validateScenario.js';
 import { SIP_PASSWORD_ENV } from '../core/secretEnv.js';
 import { ExitCode } from './exitCodes.js';
-import { buildRunConfig, remoteToUri, type RawRunOptions, type RunConfig } from './runOptions.js';
+import { resolveRunScenario } from './resolveRunScenario.js';
+import { buildRunConfig, type RawRunOptions, type RunConfig } from './runOptions.js';
 import { runSippLoad } from './runSippCommand.js';
 import { runLoadCommand, summaryConfigOf } from './runLoadCommand.js';
 import type { CommandIo } from './progressPrinter.js';
@@ -108,21 +106,9 @@ export function registerRunCommand(program: Command, version: string, fail: (e: 
 
 /** The YAML branch of `voiceload run`: validate, prepare the audio once, run the load over shards, write results. */
 export async function runYamlScenario(config: RunConfig, version: string, io: CommandIo): Promise<number> {
-  const v = validateScenario(config.scenarioFile);
-  for (const w of v.warnings) io.stderr(`warning: ${w}\n`);
-  if (v.problems.length > 0 || v.scenario === undefined) {
-    io.stderr(`voiceload: invalid scenario ${config.scenarioFile} (${v.problems.length} problem${v.problems.length === 1 ? '' : 's'}):\n`);
-    for (const p of v.problems) io.stderr(`  ${formatProblem(p)}\n`);
-    return ExitCode.usage;
-  }
-  const scenario = v.scenario;
-  const target = config.remote !== undefined ? remoteToUri(config.remote, scenario.target) : scenario.target;
-  if (target === undefined) {
-    throw new VoiceloadError('CLI_USAGE', `${config.scenarioFile} names no target and none was given`, { hint: 'add `target: sip:agent@host:port` to the scenario, or pass --target or host:port' });
-  }
-  if (scenario.authUser !== undefined && config.password === undefined) {
-    throw new VoiceloadError('CONFIG', `the scenario sets auth_user: its password must be in ${SIP_PASSWORD_ENV}`, { hint: `export ${SIP_PASSWORD_ENV}=… (it is never read from files or the command line)` });
-  }
+  const resolved = resolveRunScenario(config, io);
+  if (resolved === undefined) return ExitCode.usage;
+  const { scenario, target } = resolved;
   // Synthesis and decoding happen here, once, before any call (the shards then read the cache).
   const prepared = await prepareScenario(scenario, {
     ...(config.speechCacheDir === undefined ? {} : { speech: { cacheDir: config.speechCacheDir } }),
