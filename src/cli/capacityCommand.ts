@@ -16,6 +16,7 @@ import { probeTarget } from '../load/probeTarget.js';
 import { formatProgress } from '../results/index.js';
 import { buildCapacityConfig, type CapacityConfig, type RawCapacityOptions } from './capacityOptions.js';
 import { ExitCode } from './exitCodes.js';
+import { processCommandIo } from './processCommandIo.js';
 import { resolveRunScenario } from './resolveRunScenario.js';
 import { progressPrinter, type CommandIo } from './progressPrinter.js';
 
@@ -55,26 +56,7 @@ export function registerCapacityCommand(program: Command, version: string, fail:
       } catch (e) {
         fail(e);
       }
-      const controller = new AbortController();
-      const force = new AbortController();
-      let interrupts = 0;
-      const onSignal = (): void => {
-        interrupts++;
-        if (interrupts === 1) {
-          process.stderr.write('\nvoiceload: stopping the capacity search: ending the current step with BYE (Ctrl-C again to stop at once)\n');
-          controller.abort();
-        } else if (interrupts === 2) force.abort();
-        else process.exit(ExitCode.aborted);
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      const io: CommandIo = {
-        stdout: (s) => process.stdout.write(s),
-        stderr: (s) => process.stderr.write(s),
-        signal: controller.signal,
-        forceSignal: force.signal,
-        stderrIsTty: process.stderr.isTTY,
-      };
+      const io = processCommandIo({ stopping: 'stopping the capacity search: ending the current step with BYE' });
       let code: number;
       try {
         code = await runCapacitySearch(config, version, io);

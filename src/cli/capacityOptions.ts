@@ -6,6 +6,7 @@ import { SIP_PASSWORD_ENV } from '../core/secretEnv.js';
 import { parseThreshold } from '../results/parseThreshold.js';
 import type { Threshold } from '../results/threshold.js';
 import { parseDurationMs } from './duration.js';
+import { isRemoteSyntax } from './runOptions.js';
 
 /** Options of `voiceload capacity` as the argument parser hands them over (strings, unvalidated). */
 export interface RawCapacityOptions {
@@ -72,7 +73,7 @@ export function buildCapacityConfig(scenarioArg: string | undefined, remoteArg: 
   else if (/\.xml$/i.test(scenarioArg)) problems.push(`${scenarioArg}: capacity searches run YAML conversation scenarios, not SIPp XML`);
   if (raw.target !== undefined && remoteArg !== undefined) problems.push(`the target is given twice (${remoteArg} and --target ${raw.target}): give one`);
   const remote = raw.target ?? remoteArg;
-  if (remote !== undefined && !/^sips?:/i.test(remote) && !/^(\[[0-9a-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/i.test(remote)) problems.push(`target "${remote}" is neither a SIP URI nor host[:port]`);
+  if (remote !== undefined && !isRemoteSyntax(remote)) problems.push(`target "${remote}" is neither a SIP URI nor host[:port]`);
 
   const slos = (raw.slo ?? []).flatMap((t) => {
     const parsed = attempt(() => parseThreshold(t, { origin: '--slo' }));

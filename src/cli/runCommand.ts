@@ -7,6 +7,7 @@ import { probeTarget } from '../load/probeTarget.js';
 import { formatCallOutcomeLine } from '../report/callOutcomeLine.js';
 import { SIP_PASSWORD_ENV } from '../core/secretEnv.js';
 import { ExitCode } from './exitCodes.js';
+import { processCommandIo } from './processCommandIo.js';
 import { resolveRunScenario } from './resolveRunScenario.js';
 import { buildRunConfig, type RawRunOptions, type RunConfig } from './runOptions.js';
 import { runSippLoad } from './runSippCommand.js';
@@ -72,28 +73,7 @@ export function registerRunCommand(program: Command, version: string, fail: (e: 
       } catch (e) {
         fail(e);
       }
-      const controller = new AbortController();
-      const force = new AbortController();
-      let interrupts = 0;
-      const onSignal = (): void => {
-        interrupts++;
-        if (interrupts === 1) {
-          process.stderr.write('\nvoiceload: stopping: no new calls, ending active calls with BYE (Ctrl-C again to stop at once)\n');
-          controller.abort();
-        } else if (interrupts === 2) {
-          process.stderr.write('\nvoiceload: stopping now; writing what was measured\n');
-          force.abort();
-        } else process.exit(ExitCode.aborted);
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      const io: CommandIo = {
-        stdout: (s) => process.stdout.write(s),
-        stderr: (s) => process.stderr.write(s),
-        signal: controller.signal,
-        forceSignal: force.signal,
-        stderrIsTty: process.stderr.isTTY,
-      };
+      const io = processCommandIo({ stopping: 'stopping: no new calls, ending active calls with BYE', stoppingNow: 'stopping now; writing what was measured' });
       let code: number;
       try {
         code = config.format === 'xml' ? await runSippLoad(config, version, io) : await runYamlScenario(config, version, io);

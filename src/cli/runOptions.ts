@@ -135,6 +135,11 @@ export function normalizeSippArgs(argv: readonly string[]): string[] {
   return argv.map((a) => map[a] ?? a);
 }
 
+/** A target as the command line gives it: a SIP URI, or host[:port] (SIPp's remote_host[:port]). */
+export function isRemoteSyntax(remote: string): boolean {
+  return /^sips?:/i.test(remote) || /^(\[[0-9a-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/i.test(remote);
+}
+
 /** Pure: command-line strings + environment → a RunConfig; every problem reported at once. */
 export function buildRunConfig(scenarioArg: string | undefined, remoteArg: string | undefined, raw: RawRunOptions, env: Record<string, string | undefined>): RunConfig {
   const problems: string[] = [];
@@ -196,9 +201,7 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
     const sippOnly = [raw.s === undefined ? '' : '-s', raw.authUser === undefined ? '' : '-au', raw.localPort === undefined ? '' : '-p', raw.retrans === false ? '-nr' : '', raw.d === undefined ? '' : '-d'].filter((f) => f !== '');
     if (sippOnly.length > 0) problems.push(`${sippOnly.join(', ')} ${sippOnly.length === 1 ? 'is' : 'are'} for SIPp XML scenarios; a YAML scenario sets these in the file (to, auth_user, silence)`);
   }
-  if (remote !== undefined && !/^sips?:/i.test(remote) && !/^(\[[0-9a-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/i.test(remote)) {
-    problems.push(`remote "${remote}" is neither a SIP URI nor host[:port]`);
-  }
+  if (remote !== undefined && !isRemoteSyntax(remote)) problems.push(`remote "${remote}" is neither a SIP URI nor host[:port]`);
   const attempt = <T>(fn: () => T): T | undefined => {
     try {
       return fn();
