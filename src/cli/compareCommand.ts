@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { VoiceloadError } from '../core/errors.js';
 import { compareRuns } from '../compare/compareRuns.js';
+import { formatCompareHtml } from '../compare/formatCompareHtml.js';
 import { formatCompareJson } from '../compare/formatCompareJson.js';
 import { formatCompareMarkdown } from '../compare/formatCompareMarkdown.js';
 import { loadRunDir } from '../compare/loadRunDir.js';
@@ -13,7 +14,7 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 interface RawCompareOptions {
   maxRegression?: string[];
-  format: 'md' | 'json';
+  format: 'md' | 'json' | 'html';
   out?: string;
   alpha: string;
   seed: string;
@@ -30,7 +31,7 @@ export function registerCompareCommand(program: Command, fail: (e: unknown) => n
     .argument('<baseline-dir>', 'results directory of the baseline run')
     .argument('<candidate-dir>', 'results directory of the candidate run')
     .option('--max-regression <gate>', "METRIC.STAT=LIMIT, e.g. 'ttfa_ms.p95=10%', 'invite_to_answer_ms.p99=50ms', 'failure_rate.rate=0.01' (repeatable)", collect)
-    .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
+    .addOption(new Option('--format <format>', 'output format').choices(['md', 'json', 'html']).default('md'))
     .option('--out <file>', 'write the output here instead of stdout')
     .option('--alpha <p>', 'significance level: a change is significant when p < alpha', '0.05')
     .option('--seed <n>', 'seed of the bootstrap confidence intervals (same seed, same output)', '1')
@@ -44,7 +45,7 @@ export function registerCompareCommand(program: Command, fail: (e: unknown) => n
         const gates = parseGates(opts.maxRegression ?? []);
         const [baseline, candidate] = [await loadRunDir(baselineDir), await loadRunDir(candidateDir)];
         const comparison = compareRuns(baseline, candidate, gates, { alpha, seed });
-        const text = opts.format === 'json' ? formatCompareJson(comparison) : formatCompareMarkdown(comparison);
+        const text = opts.format === 'json' ? formatCompareJson(comparison) : opts.format === 'html' ? formatCompareHtml(comparison) : formatCompareMarkdown(comparison);
         if (opts.out === undefined) await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
         else {
           try {

@@ -1,4 +1,5 @@
 import type { Comparison, MetricComparison, RunInfo, StatChange } from './comparison.js';
+import { changeText, num, runName, unitOf } from './compareText.js';
 import { formatP } from './compareRuns.js';
 import { formatLimit } from './regressionGate.js';
 
@@ -58,29 +59,9 @@ function metricRows(m: MetricComparison, alpha: number): string[] {
   return rows;
 }
 
-function runName(r: RunInfo, fallback: string): string {
-  const build = r.tags['build'];
-  return build === undefined ? fallback : `build=${build}`;
-}
-
 function runRow(label: string, r: RunInfo): string {
   const tags = Object.entries(r.tags).map(([k, v]) => `\`${cell(`${k}=${v}`)}\``).join(' ');
   return `| ${label} | \`${cell(r.dir)}\` | ${tags === '' ? '—' : tags} | ${r.callsAttempted} | ${cell(r.startedAt)} |`;
-}
-
-function unitOf(metric: string): string {
-  return metric === 'failure_rate' ? '' : metric === 'rtp_loss_pct' ? '%' : 'ms';
-}
-
-function num(v: number | null): string {
-  if (v === null) return '—';
-  return String(Math.round(v * 1000) / 1000);
-}
-
-function changeText(v: StatChange): string {
-  if (v.change === null) return '—';
-  const abs = `${v.change > 0 ? '+' : ''}${num(v.change)}`;
-  return v.relativeChange === null ? abs : `${abs} (${v.relativeChange > 0 ? '+' : ''}${(v.relativeChange * 100).toFixed(1)}%)`;
 }
 
 /** Keeps a table cell one cell: pipes escaped, no newlines. */

@@ -15,3 +15,4 @@ export { COMPARE_SCHEMA, COMPARED_STATS } from './comparison.js';
 export type { Comparison, MetricComparison, GateResult, StatChange, RunInfo, ComparedStat } from './comparison.js';
 export { formatCompareMarkdown } from './formatCompareMarkdown.js';
 export { formatCompareJson } from './formatCompareJson.js';
+export { formatCompareHtml } from './formatCompareHtml.js';

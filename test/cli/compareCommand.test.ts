@@ -42,6 +42,16 @@ test('compare: two runs of one distribution (another seed) exit 0, in markdown a
   assert.deepEqual(doc.candidate.tags, { build: 'a1', attempt: '2' });
 });
 
+test('compare --format html: one self-contained page on stdout, still exit 99 on a regression', async () => {
+  const run = await runCli(['compare', dir('a'), dir('b-slow'), '--max-regression', 'ttfa_ms.p95=10%', '--format', 'html']);
+  assert.equal(run.code, 99, run.stderr);
+  assert.ok(run.stdout.startsWith('<!DOCTYPE html>'), run.stdout.slice(0, 100));
+  assert.match(run.stdout, /<title>voiceload compare: build=b2 vs build=a1<\/title>/);
+  assert.match(run.stdout, /data-status="regressed"><div class="v">❌ REGRESSED: ttfa_ms p95/);
+  assert.match(run.stdout, /<\/html>\n$/);
+  assert.match(run.stderr, /ttfa_ms\.p95=10%: regression: ttfa_ms p95/);
+});
+
 test('compare: bad gate syntax and a missing results file exit 2 with a hint / the file name', async () => {
   const bad = await runCli(['compare', dir('a'), dir('b-slow'), '--max-regression', 'ttfa_ms.p95>10%']);
   assert.equal(bad.code, 2);

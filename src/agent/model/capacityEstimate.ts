@@ -5,22 +5,45 @@ import { lognormalFromMedianP95 } from './latencyDistribution.js';
 export interface TurnAssumptions {
   /** The caller's utterance as streamed, leading and trailing silence included. */
   callerUtteranceMs: number;
+  /**
+   * Silence at the end of the caller's utterance. The agent's endpointing starts where the speech
+   * ends, so this part overlaps it and is not in the turn cycle. Default 0.
+   */
+  callerTrailingSilenceMs?: number;
   /** The agent's reply audio as played. */
   agentReplyMs: number;
+  /** Silence before the reply's speech: part of the TTFA (measured to speech onset). Default 0. */
+  agentReplyLeadSilenceMs?: number;
+  /**
+   * Silence after the reply's speech. The caller's reply-end detection (replyEndSilenceMs of
+   * silence) starts where the speech ends, so this part overlaps it. Default 0.
+   */
+  agentReplyTrailingSilenceMs?: number;
   /** Pause between the end of the agent's reply and the caller's next utterance. */
   thinkTimeMs: number;
 }
 
 /**
- * The shipped fixtures' turn: audio-fixtures/caller-order-status.wav (3.2 s) answered by
- * agent-reply-order.wav (3.9 s), no think time — what `voiceload call --say` does by default.
+ * The shipped fixtures' turn: audio-fixtures/caller-order-status.wav (3.2 s, speech ends 200 ms
+ * before its end) answered by agent-reply-order.wav (3.9 s, speech from 200 ms to 301 ms before
+ * its end), no think time — what `voiceload call --say` does by default.
  */
-export const FIXTURE_TURN: TurnAssumptions = { callerUtteranceMs: 3200, agentReplyMs: 3900, thinkTimeMs: 0 };
+export const FIXTURE_TURN: TurnAssumptions = {
+  callerUtteranceMs: 3200,
+  callerTrailingSilenceMs: 200,
+  agentReplyMs: 3900,
+  agentReplyLeadSilenceMs: 200,
+  agentReplyTrailingSilenceMs: 300,
+  thinkTimeMs: 0,
+};
 
 export type CapacityResource = 'trunk' | 'workers' | 'stt' | 'llm' | 'tts';
 
 export interface CapacityEstimate {
-  /** One turn at low load: utterance + endpointing + mean STT, LLM, TTS + reply + reply-end silence + think. */
+  /**
+   * One turn at low load, from the caller's side: its speech + endpointing + mean STT, LLM, TTS +
+   * the reply up to its speech end + reply-end silence + think time.
+   */
   turnCycleMs: number;
   /** Most requests per second each stage completes: concurrency / mean service, capped by its rate limit. */
   stageMaxRps: Record<'stt' | 'llm' | 'tts', number>;
@@ -29,7 +52,7 @@ export interface CapacityEstimate {
   /** The smallest of those, and which resource it is. */
   maxConcurrentCalls: number;
   binding: CapacityResource;
-  /** TTFA at low load ≈ endpointing + STT + LLM + TTS medians. */
+  /** TTFA at low load ≈ endpointing + STT + LLM + TTS medians + the reply's lead silence. */
   lowLoadTtfaMs: number;
   /** Greeting TTFA at low load ≈ TTS median (after the answer). */
   greetingTtfaMs: number;
@@ -57,9 +80,11 @@ function stageMaxRps(stage: StageProfile): number {
 export function estimateCapacity(profile: AgentProfile, turn: TurnAssumptions = FIXTURE_TURN): CapacityEstimate {
   const { stt, llm, tts } = profile.stages;
   const c = profile.conversation;
+  const callerSpeechMs = turn.callerUtteranceMs - (turn.callerTrailingSilenceMs ?? 0);
+  const replyToSpeechEndMs = turn.agentReplyMs - (turn.agentReplyTrailingSilenceMs ?? 0);
   const turnCycleMs =
-    turn.callerUtteranceMs + c.endpointingMs + meanMs(stt.latencyMs) + meanMs(llm.latencyMs) + meanMs(tts.latencyMs) +
-    turn.agentReplyMs + c.replyEndSilenceMs + turn.thinkTimeMs;
+    callerSpeechMs + c.endpointingMs + meanMs(stt.latencyMs) + meanMs(llm.latencyMs) + meanMs(tts.latencyMs) +
+    replyToSpeechEndMs + c.replyEndSilenceMs + turn.thinkTimeMs;
   const rps = { stt: stageMaxRps(stt), llm: stageMaxRps(llm), tts: stageMaxRps(tts) };
   const concurrentCalls: Record<CapacityResource, number> = {
     trunk: profile.trunk.channels,
@@ -78,7 +103,7 @@ export function estimateCapacity(profile: AgentProfile, turn: TurnAssumptions = 
     concurrentCalls,
     maxConcurrentCalls: concurrentCalls[binding],
     binding,
-    lowLoadTtfaMs: c.endpointingMs + stt.latencyMs.median + llm.latencyMs.median + tts.latencyMs.median,
+    lowLoadTtfaMs: c.endpointingMs + stt.latencyMs.median + llm.latencyMs.median + tts.latencyMs.median + (turn.agentReplyLeadSilenceMs ?? 0),
     greetingTtfaMs: tts.latencyMs.median,
     inviteToAnswerMs: profile.signalling.dispatchMs.median + profile.signalling.joinMs.median,
   };

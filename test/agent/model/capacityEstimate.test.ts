@@ -84,5 +84,17 @@ test('resources held for the whole call carry exactly their size; a rate limit c
   assert.equal(est.binding, 'trunk');
   const c = p.conversation;
   const st = p.stages;
-  assert.equal(est.lowLoadTtfaMs, c.endpointingMs + st.stt.latencyMs.median + st.llm.latencyMs.median + st.tts.latencyMs.median);
+  assert.equal(est.lowLoadTtfaMs, c.endpointingMs + st.stt.latencyMs.median + st.llm.latencyMs.median + st.tts.latencyMs.median + FIXTURE_TURN.agentReplyLeadSilenceMs!);
+});
+
+test('the turn cycle counts speech, not the silences that overlap endpointing and reply-end detection', () => {
+  const p = resolveProfile({ name: 'x' });
+  const bare = { callerUtteranceMs: 3000, agentReplyMs: 4000, thinkTimeMs: 0 };
+  const padded = { ...bare, callerTrailingSilenceMs: 200, agentReplyLeadSilenceMs: 250, agentReplyTrailingSilenceMs: 300 };
+  const a = estimateCapacity(p, bare);
+  const b = estimateCapacity(p, padded);
+  // Trailing silences run while the agent's endpointing (or the caller's reply-end timer) already counts.
+  assert.equal(a.turnCycleMs - b.turnCycleMs, 500);
+  // The reply's lead silence stays in the cycle (it is part of the reply) and is added to the TTFA.
+  assert.equal(b.lowLoadTtfaMs - a.lowLoadTtfaMs, 250);
 });
