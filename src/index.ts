@@ -19,6 +19,7 @@ export * as media from './media/index.js';
 export * as audio from './audio/index.js';
 export * as compare from './compare/index.js';
 export * as capacity from './capacity/index.js';
+export * as scrape from './scrape/index.js';
 export { startAgent, AGENT_PASSWORD_ENV, type AgentOptions, type AgentStats, type RunningAgent } from './agent/simulatedAgent.js';
 export { MemoryTruthSink, createTruthFile, type TruthRecord, type TruthSink } from './agent/truthLog.js';
 export { loadProfile, parseProfile, BUILTIN_PROFILES, type AgentProfile } from './agent/profile/profile.js';

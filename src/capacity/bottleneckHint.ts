@@ -1,4 +1,5 @@
 import type { BottleneckHint, CapacityStepResult, HintMetric } from './capacityTypes.js';
+import { scrapedQueueRise } from './scrapedQueueRise.js';
 
 /** A latency counts as degraded once its p95 is this many times the first step's… */
 export const LATENCY_RATIO = 1.5;
@@ -11,6 +12,11 @@ export const LOSS_POINTS = 1;
 /** Jitter counts once its p95 is this many times the first step's and 10 ms above it. */
 export const JITTER_RATIO = 2;
 const JITTER_FLOOR_MS = 10;
+/**
+ * A latency's p95 is compared only when both steps have this many samples: below it the p95 is
+ * one of the few largest values, and a single slow turn would name a bottleneck.
+ */
+export const MIN_LATENCY_SAMPLES = 20;
 
 type Component = BottleneckHint['component'];
 
@@ -23,6 +29,7 @@ interface Signal {
 }
 
 const p95 = (s: CapacityStepResult, m: HintMetric): number | null => s.metrics[m]?.p95 ?? null;
+const enoughSamples = (s: CapacityStepResult, m: HintMetric): boolean => (s.metrics[m]?.count ?? Infinity) >= MIN_LATENCY_SAMPLES;
 const fmt = (n: number): string => String(Math.round(n * 10) / 10);
 const rejectedShare = (s: CapacityStepResult): number => (s.callsAttempted === 0 ? 0 : (s.rejected503 + s.rejected486) / s.callsAttempted);
 
@@ -33,7 +40,7 @@ function latency(metric: HintMetric, component: Component, ratioLimit = LATENCY_
     score(step, base) {
       const now = p95(step, metric);
       const then = p95(base, metric);
-      if (now === null || then === null || now - then < floor) return 0;
+      if (now === null || then === null || now - then < floor || !enoughSamples(step, metric) || !enoughSamples(base, metric)) return 0;
       return then <= 0 ? Infinity : now / then / ratioLimit;
     },
     evidence(base, from, last) {
@@ -81,9 +88,49 @@ const SIGNALS: readonly Signal[] = [
  * Which component most likely limits capacity: the signal that degraded first (lowest level)
  * relative to the lowest step, ties broken by how far past its limit it is. Steps above the
  * breaking level are left out: past the break everything degrades and nothing is learnt.
+ * With `--scrape`, a queue of the target that rose (scrapedQueueRise) is added as `targetEvidence`,
+ * or is the hint itself when no SIP-side signal degraded. When nothing crossed its limit, the SLO
+ * that broke first names the component, if its metric maps to one (e.g. a mean TTFA that crept up).
  */
 export function bottleneckHint(steps: readonly CapacityStepResult[], breakingLevel: number | null): BottleneckHint | null {
   const sorted = [...steps].filter((s) => breakingLevel === null || s.level <= breakingLevel).sort((a, b) => a.level - b.level);
+  const queue = scrapedQueueRise(sorted);
+  const sipSide = sipSideHint(sorted);
+  if (sipSide !== null) return queue === undefined ? sipSide : { ...sipSide, targetEvidence: queue.evidence };
+  if (queue !== undefined) return { component: queue.component, signal: queue.series, fromLevel: queue.fromLevel, evidence: queue.evidence };
+  return brokenSloHint(sorted, breakingLevel);
+}
+
+const SLO_COMPONENTS: Partial<Record<string, Component>> = {
+  invite_to_answer_ms: 'signalling or agent dispatch',
+  post_dial_delay_ms: 'signalling or agent dispatch',
+  greeting_ttfa_ms: 'dispatch/TTS',
+  ttfa_ms: 'STT/LLM/TTS queueing',
+  rtp_loss_pct: 'network or media path',
+  rtp_jitter_ms: 'network or media path',
+};
+
+/** The latency SLO the breaking step failed, traced from the lowest step (steps ascending by level). */
+function brokenSloHint(sorted: readonly CapacityStepResult[], breakingLevel: number | null): BottleneckHint | null {
+  const base = sorted[0];
+  const broken = sorted.find((s) => s.level === breakingLevel);
+  if (base === undefined || broken === undefined || broken === base) return null;
+  for (const r of broken.slos) {
+    const component = SLO_COMPONENTS[r.metric];
+    const then = base.slos.find((b) => b.source === r.source)?.actual ?? null;
+    if (r.passed || component === undefined || r.actual === null || then === null) continue;
+    return {
+      component,
+      signal: r.metric,
+      fromLevel: broken.level,
+      evidence: `${r.metric} ${r.stat} (the SLO broken, ${r.source}) rose from ${fmt(then)} at level ${base.level} to ${fmt(r.actual)} at level ${broken.level}`,
+    };
+  }
+  return null;
+}
+
+/** The SIP-side signals only (steps ascending by level). */
+function sipSideHint(sorted: readonly CapacityStepResult[]): BottleneckHint | null {
   const base = sorted[0];
   if (base === undefined) return null;
   const last = sorted[sorted.length - 1]!;

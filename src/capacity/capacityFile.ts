@@ -3,9 +3,14 @@ import type { CapacityDimension, CapacityResult, CapacitySettings } from './capa
 
 export const CAPACITY_SCHEMA = 'voiceload.capacity/1';
 
+/** Beside each step's run files (DIR/steps/level-N/): the summary of the measured window, SLOs judged on it. */
+export const STEP_SUMMARY_FILE = 'step-summary.json';
+
 /**
  * The result file of a capacity search (`voiceload capacity … --out DIR` writes DIR/capacity.json),
  * schema `voiceload.capacity/1`. Additive changes keep the version; a renamed or removed field bumps it.
+ * Added since: `hint.targetEvidence` and the hint component `target queueing` (`--scrape`: a queue
+ * of the target's own metrics that rose), both absent without --scrape.
  */
 export interface CapacityDoc extends CapacityResult {
   schema: typeof CAPACITY_SCHEMA;

@@ -1,4 +1,5 @@
 import type { ThresholdResult } from '../results/threshold.js';
+import type { SeriesMean } from '../scrape/seriesMeans.js';
 
 /** What a capacity search steps: concurrent calls, or new calls per second (`--by rate`). */
 export type CapacityDimension = 'concurrency' | 'rate';
@@ -28,6 +29,8 @@ export interface CapacitySettings {
 export interface StepPercentiles {
   p50: number | null;
   p95: number | null;
+  /** Samples behind the percentiles (absent in results of older versions: treated as enough). */
+  count?: number;
 }
 
 /** The metrics the bottleneck hint compares between steps. */
@@ -46,6 +49,8 @@ export interface CapacityStepResult {
   /** Calls refused with 503 Service Unavailable / 486 Busy Here. */
   rejected503: number;
   rejected486: number;
+  /** `--scrape`: each scraped series' mean over the step's measured window (after the warmup). */
+  scraped?: readonly SeriesMean[];
 }
 
 /** One step of the search, as it is kept in the result. */
@@ -62,13 +67,20 @@ export interface CapacityLevel {
 
 /** Which part of a voice stack most likely limits capacity, and why we think so. */
 export interface BottleneckHint {
-  component: 'signalling or agent dispatch' | 'dispatch/TTS' | 'STT/LLM/TTS queueing' | 'trunk or worker limits' | 'network or media path';
+  /** `target queueing`: a scraped queue of the target (`--scrape`) that names no known part rose. */
+  component: 'signalling or agent dispatch' | 'dispatch/TTS' | 'STT/LLM/TTS queueing' | 'trunk or worker limits' | 'network or media path' | 'target queueing';
   /** What degraded: a metric name, or `sip_503/486` for rejections. */
   signal: string;
   /** The level at which that signal first crossed its degradation limit. */
   fromLevel: number;
   /** e.g. `ttfa_ms p95 rose 2.3x from level 10 to 40`. */
   evidence: string;
+  /**
+   * `--scrape`: a queue-like gauge of the target that rose, when the hint rests on a SIP-side signal
+   * (when none degraded, the queue is the hint itself), e.g.
+   * `voiceload_agent_stage_queue_depth{stage="llm"} rose from 0.0 at level 10 to 3.2 at level 16`.
+   */
+  targetEvidence?: string;
 }
 
 export type CapacityStopReason =

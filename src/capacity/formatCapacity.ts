@@ -32,6 +32,7 @@ export function formatCapacity(doc: CapacityDoc, steps: readonly CapacityStepRes
   if (doc.firstBrokenSlo !== null) lines.push(`first SLO broken: ${doc.firstBrokenSlo.source} (measured ${value(doc.firstBrokenSlo.actual)})`);
   lines.push(`stopped: ${doc.stopReason}`);
   lines.push(doc.hint === null ? 'bottleneck hint: none (nothing degraded clearly)' : `bottleneck hint: ${doc.hint.component} (${doc.hint.signal} from level ${num(doc.hint.fromLevel)}): ${doc.hint.evidence}`);
+  if (doc.hint?.targetEvidence !== undefined) lines.push(`target metrics: ${doc.hint.targetEvidence}`);
   const sources = [...new Set(steps.flatMap((s) => s.slos.map((r) => r.source)))];
   const header = ['level', 'phase', 'calls', 'failures', ...sources, 'result'];
   const rows = doc.levels.map((l, i) => {

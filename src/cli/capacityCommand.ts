@@ -13,6 +13,7 @@ import { DEFAULT_CALL_SETUP, type CallSetup } from '../engine/callConfig.js';
 import { prepareScenario } from '../engine/prepareScenario.js';
 import { runCapacityStep } from '../engine/runCapacityStep.js';
 import { probeTarget } from '../load/probeTarget.js';
+import { writeHtmlReport } from '../report/html/writeHtmlReport.js';
 import { formatProgress } from '../results/index.js';
 import { buildCapacityConfig, type CapacityConfig, type RawCapacityOptions } from './capacityOptions.js';
 import { ExitCode } from './exitCodes.js';
@@ -48,6 +49,7 @@ export function registerCapacityCommand(program: Command, version: string, fail:
     .option('-i, --local-ip <ip>', 'local address for SIP and RTP', '127.0.0.1')
     .option('--speech-cache <dir>', 'where synthesised speech is cached (default audio-fixtures/.cache)')
     .option('--no-probe', 'skip the OPTIONS request that checks the target answers before the first step')
+    .option('--scrape <url>', "the target's Prometheus endpoint (http://…/metrics), sampled every interval into each step's scrape.csv and used in the bottleneck hint (repeatable)", collect)
     .option('--json', 'print the capacity document (voiceload.capacity/1) instead of the text summary')
     .action(async (scenario: string | undefined, remote: string | undefined, raw: RawCapacityOptions) => {
       let config: CapacityConfig;
@@ -142,6 +144,7 @@ export async function runCapacitySearch(config: CapacityConfig, version: string,
         ...(io.stderrIsTty === true ? { onProgress: (snap) => progress.update(formatProgress(snap)) } : {}),
         onWarning: (message) => progress.line(`warning: ${message}`),
         onShardError: (ev) => progress.line(`voiceload: worker ${ev.shard}: ${ev.message}${ev.hint === undefined ? '' : `\nhint: ${ev.hint}`}`),
+        ...(config.scrapeUrls === undefined ? {} : { scrapeUrls: config.scrapeUrls }),
       });
       progress.done();
       if (step.interrupted) {
@@ -150,7 +153,7 @@ export async function runCapacitySearch(config: CapacityConfig, version: string,
         result = capacityResultSoFar(settings, history, 'interrupted');
         break;
       }
-      const measured = stepResultFromSummary(next.level, step.summary, config.slos);
+      const measured = stepResultFromSummary(next.level, step.summary, config.slos, step.scraped);
       history.push(measured);
       const levels = capacityResultSoFar(settings, history, 'resolved').levels;
       const level = levels[levels.length - 1];
@@ -168,6 +171,12 @@ export async function runCapacitySearch(config: CapacityConfig, version: string,
     const file = join(config.outDir, 'capacity.json');
     writeFileSync(file, formatCapacityFile(doc));
     io.stderr(`wrote ${file}\n`);
+    // The report is a view of the files already written: never fail the search because of it.
+    try {
+      io.stderr(`wrote ${await writeHtmlReport(config.outDir)}\n`);
+    } catch (e) {
+      io.stderr(`warning: no HTML report: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
   }
   io.stdout(config.json ? formatCapacityFile(doc) : formatCapacity(doc, history) + '\n');
   return capacityExitCode(result);

@@ -5,6 +5,7 @@ import { isVoiceloadError, VoiceloadError } from '../core/errors.js';
 import { SIP_PASSWORD_ENV } from '../core/secretEnv.js';
 import { parseThreshold } from '../results/parseThreshold.js';
 import type { Threshold } from '../results/threshold.js';
+import { checkScrapeUrl } from '../scrape/checkScrapeUrl.js';
 import { parseDurationMs } from './duration.js';
 import { isRemoteSyntax } from './runOptions.js';
 
@@ -30,6 +31,8 @@ export interface RawCapacityOptions {
   interval?: string;
   probe?: boolean;
   json?: boolean;
+  /** `--scrape URL` (repeatable). */
+  scrape?: string[];
 }
 
 /** A validated `voiceload capacity`. */
@@ -54,6 +57,8 @@ export interface CapacityConfig {
   intervalMs: number;
   probe: boolean;
   json: boolean;
+  /** --scrape: Prometheus endpoints of the target, sampled into each step's scrape.csv and used in the hint. */
+  scrapeUrls?: string[];
 }
 
 const HINT = "e.g. voiceload capacity scenario.yaml 127.0.0.1:5060 --slo 'ttfa_ms: p(95)<1200' --slo 'failure_rate: rate<0.01' --start 10 --step 10 (see `voiceload capacity --help`)";
@@ -134,6 +139,8 @@ export function buildCapacityConfig(scenarioArg: string | undefined, remoteArg: 
   let intervalMs = 1000;
   if (raw.interval !== undefined) intervalMs = attempt(() => parseDurationMs(raw.interval ?? '', '--interval')) ?? 1000;
   if (intervalMs < 100) problems.push('--interval must be at least 100ms');
+  const scrapeUrls = raw.scrape ?? [];
+  problems.push(...scrapeUrls.flatMap((u) => checkScrapeUrl(u) ?? []));
   if (problems.length > 0) throw new VoiceloadError('CLI_USAGE', problems.join('\n'), { hint: HINT });
   const password = env[SIP_PASSWORD_ENV];
   return {
@@ -154,5 +161,6 @@ export function buildCapacityConfig(scenarioArg: string | undefined, remoteArg: 
     intervalMs,
     probe: raw.probe !== false,
     json: raw.json === true,
+    ...(scrapeUrls.length === 0 ? {} : { scrapeUrls }),
   };
 }

@@ -17,6 +17,7 @@ import { registerValidateCommand } from './validateCommand.js';
 import { registerCompareCommand } from './compareCommand.js';
 import { registerReportCommand } from './reportCommand.js';
 import { registerCapacityCommand } from './capacityCommand.js';
+import { registerDemoCommand } from './demoCommand.js';
 import { registerRunCommand } from './runCommand.js';
 import { normalizeSippArgs } from './runOptions.js';
 
@@ -154,5 +155,6 @@ registerPlanCommand(program);
 registerCompareCommand(program, fail);
 registerReportCommand(program, fail);
 registerCapacityCommand(program, version, fail);
+registerDemoCommand(program, version, fail);
 
 program.parseAsync(normalizeSippArgs(process.argv)).catch(fail);

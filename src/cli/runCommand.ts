@@ -52,6 +52,7 @@ export function registerRunCommand(program: Command, version: string, fail: (e: 
     .option('--workers <n>', 'worker threads (default: one per core; 0 runs calls in the main thread)')
     .option('--interval <time>', 'timeline and progress interval', '1s')
     .option('--no-probe', 'YAML scenarios: skip the OPTIONS request that checks the target answers before the first call')
+    .option('--scrape <url>', "the target's Prometheus endpoint (http://…/metrics), sampled every interval into --out DIR/scrape.csv (repeatable)", collect)
     .option('--max-failure-rate <fraction>', 'exit 1 only when more than this share of calls failed', '0')
     .option('--seed <n>', 'seed for one_of choices, think times and random data rows (printed when not given)')
     .option('--run-id <id>', 'the {{run_id}} of this run (default: random)')

@@ -3,11 +3,13 @@ import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { SystemClock } from '../core/clock.js';
 import { isVoiceloadError } from '../core/errors.js';
+import { runZeroClockMs, scrapeStatsLines, startRunScrape } from '../engine/runScrape.js';
 import type { CallRecord } from '../load/loadTypes.js';
 import { startLoad, type LoadRunOutcome, type RunLoadOptions } from '../load/runLoad.js';
 import { formatLoadSummary } from '../report/loadSummary.js';
 import { writeHtmlReport } from '../report/html/writeHtmlReport.js';
 import { formatProgress, formatTimelineCsv, type RunSummaryDoc, type Threshold } from '../results/index.js';
+import { writeScrapeCsv } from '../scrape/writeScrapeCsv.js';
 import { ExitCode } from './exitCodes.js';
 import { writeMachineOutputs } from './machineOutputs.js';
 import { describePlan, loadPlanOf, plannedLengthMs } from './loadPlanOf.js';
@@ -51,11 +53,12 @@ export async function runLoadCommand(spec: LoadCommandSpec, io: CommandIo): Prom
   io.stderr(`run ${config.runId}: ${describePlan(plan)} of ${spec.scenarioLabel} to ${spec.targetLabel}, ${shards} worker${shards === 1 ? '' : 's'}, seed ${config.seed}\n`);
   const progress = progressPrinter(io);
   const totalMs = plannedLengthMs(plan);
+  const clock = new SystemClock();
   const handle = startLoad({
     run: { ...spec.run, plan, seed: config.seed, runId: config.runId },
     shards,
     inProcess: config.workers === 0,
-    clock: new SystemClock(),
+    clock,
     intervalMs: config.intervalMs,
     ...(config.outDir === undefined ? {} : { outDir: config.outDir }),
     ...(totalMs === undefined ? {} : { totalMs }),
@@ -74,6 +77,7 @@ export async function runLoadCommand(spec: LoadCommandSpec, io: CommandIo): Prom
     onShardError: (ev) => progress.line(`voiceload: worker ${ev.shard}: ${ev.message}${ev.hint === undefined ? '' : `\nhint: ${ev.hint}`}`),
     onWarning: (message) => progress.line(`warning: ${message}`),
   });
+  const scraper = startRunScrape(config.scrapeUrls ?? [], { intervalMs: config.intervalMs, clock, onWarning: (message) => progress.line(`warning: ${message}`) });
   let forced: ReturnType<typeof setTimeout> | undefined;
   const onStop = (): void => {
     handle.stop('interrupted');
@@ -96,9 +100,15 @@ export async function runLoadCommand(spec: LoadCommandSpec, io: CommandIo): Prom
     clearTimeout(forced);
     io.signal?.removeEventListener('abort', onStop);
     io.forceSignal?.removeEventListener('abort', onForce);
+    await scraper?.stop();
     progress.done();
   }
   const summary = outcome.summary;
+  if (scraper !== undefined && config.outDir !== undefined) {
+    // Before the HTML report, which charts it.
+    outcome.files.push(writeScrapeCsv(config.outDir, scraper.rows(runZeroClockMs(summary.startedAt))));
+    for (const line of scrapeStatsLines(scraper.stats())) io.stderr(`warning: ${line}\n`);
+  }
   if (config.traceStat && config.outDir === undefined) {
     const file = resolve(io.cwd ?? process.cwd(), `${basename(config.scenarioFile).replace(/\.[^.]*$/, '')}_${process.pid}_.csv`);
     writeFileSync(file, formatTimelineCsv(outcome.timeline, { startEpochMs: Date.parse(summary.startedAt), endMs: summary.durationMs }));

@@ -8,6 +8,7 @@ import { parsePortRange, type PortRange } from '../load/portRange.js';
 import { parseRecordPolicy, type RecordPolicy } from '../load/recordPolicy.js';
 import { parseThreshold } from '../results/parseThreshold.js';
 import type { Threshold } from '../results/threshold.js';
+import { checkScrapeUrl } from '../scrape/checkScrapeUrl.js';
 
 /** Options of `voiceload run` as the argument parser hands them over (strings, unvalidated). */
 export interface RawRunOptions {
@@ -52,6 +53,8 @@ export interface RawRunOptions {
   interval?: string;
   maxFailureRate?: string;
   probe?: boolean;
+  /** `--scrape URL` (repeatable). */
+  scrape?: string[];
 }
 
 /** A validated `voiceload run`. */
@@ -114,6 +117,8 @@ export interface RunConfig {
   probe: boolean;
   /** -trace_stat: write the timeline CSV even without --out (SIPp's <scenario>_<pid>_.csv). */
   traceStat: boolean;
+  /** --scrape: Prometheus endpoints of the target, sampled every interval into --out's scrape.csv. */
+  scrapeUrls?: string[];
   json: boolean;
   verbose: boolean;
 }
@@ -247,6 +252,9 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
     if (!(maxFailureRate >= 0 && maxFailureRate <= 1)) problems.push(`--max-failure-rate is a fraction from 0 to 1, not "${raw.maxFailureRate}"`);
   }
   const outputs = machineOutputsOf(raw, problems);
+  const scrapeUrls = raw.scrape ?? [];
+  problems.push(...scrapeUrls.flatMap((u) => checkScrapeUrl(u) ?? []));
+  if (scrapeUrls.length > 0 && outputs.outDir === undefined) problems.push('--scrape writes what it samples to --out DIR/scrape.csv: give --out');
   if (problems.length > 0) throw new VoiceloadError('CLI_USAGE', problems.join('\n'), { hint: 'run `voiceload run --help` for the options' });
   const password = env[SIP_PASSWORD_ENV];
   return {
@@ -283,6 +291,7 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
     intervalMs,
     maxFailureRate,
     traceStat: raw.traceStat === true,
+    ...(scrapeUrls.length === 0 ? {} : { scrapeUrls }),
     probe: raw.probe !== false,
     json: raw.json === true,
     verbose: raw.verbose === true,

@@ -24,7 +24,9 @@ export type ErrorCode =
   /** A results file (--out) could not be written. */
   | 'RESULTS_WRITE'
   /** Metrics could not be pushed to a Pushgateway (--push-gateway). */
-  | 'PUSH_FAILED';
+  | 'PUSH_FAILED'
+  /** A LiveKit server API request failed (`voiceload livekit setup/teardown`). */
+  | 'LIVEKIT_API';
 
 export interface VoiceloadErrorOptions {
   hint?: string;

@@ -1,17 +1,20 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STEP_SUMMARY_FILE } from '../capacity/capacityFile.js';
 import type { CapacityDimension } from '../capacity/capacityTypes.js';
 import { measuredStepSummary } from '../capacity/measuredStepSummary.js';
 import type { Clock } from '../core/clock.js';
 import type { CallRecord, LoadPlan } from '../load/loadTypes.js';
 import { startLoad, type LoadRunOutcome, type RunLoadOptions } from '../load/runLoad.js';
 import type { ProgressSnapshot, RunSummaryDoc, Threshold } from '../results/index.js';
+import { seriesMeans, type SeriesMean } from '../scrape/seriesMeans.js';
+import { writeScrapeCsv } from '../scrape/writeScrapeCsv.js';
+import { runZeroClockMs, scrapeStatsLines, startRunScrape } from './runScrape.js';
 
 /** No cap: a rate step never drops an arrival because of a concurrency limit of ours. */
 const NO_CAP = 1_000_000;
 
-/** The file each step directory gets beside the normal run files: the summary of the measured window. */
-export const STEP_SUMMARY_FILE = 'step-summary.json';
+export { STEP_SUMMARY_FILE };
 
 export interface CapacityStepOptions {
   level: number;
@@ -39,6 +42,8 @@ export interface CapacityStepOptions {
   onProgress?: (snapshot: ProgressSnapshot) => void;
   onWarning?: (message: string) => void;
   onShardError?: RunLoadOptions['onShardError'];
+  /** `--scrape`: the target's Prometheus endpoints, sampled every interval into the step's scrape.csv. */
+  scrapeUrls?: readonly string[];
 }
 
 export interface CapacityStepOutcome {
@@ -49,6 +54,8 @@ export interface CapacityStepOutcome {
   /** Stopped by the user before the step's end: not a measurement of the level. */
   interrupted: boolean;
   files: string[];
+  /** `--scrape`: each series' mean over the measured window. */
+  scraped?: SeriesMean[];
 }
 
 /** The load plan of one step: `level` users (closed model) or calls/s (open model), for warmup + step. */
@@ -91,6 +98,8 @@ export async function runCapacityStep(o: CapacityStepOptions): Promise<CapacityS
     ...(o.onShardError === undefined ? {} : { onShardError: o.onShardError }),
     ...(o.onWarning === undefined ? {} : { onWarning: o.onWarning }),
   });
+  // Started once the load is (a synchronous failure of startLoad leaves no timer behind).
+  const scraper = startRunScrape(o.scrapeUrls ?? [], { intervalMs: o.intervalMs, clock: o.clock, ...(o.onWarning === undefined ? {} : { onWarning: o.onWarning }) });
   let interrupted = false;
   const onStop = (): void => {
     interrupted = true;
@@ -106,6 +115,7 @@ export async function runCapacityStep(o: CapacityStepOptions): Promise<CapacityS
   } finally {
     o.signal?.removeEventListener('abort', onStop);
     o.forceSignal?.removeEventListener('abort', onForce);
+    await scraper?.stop();
   }
   const runStartEpochMs = Date.parse(run.summary.startedAt);
   const summary = measuredStepSummary(records, { fromMs: o.warmupMs, toMs: totalMs }, { slos: o.slos, version: o.version, config: o.summaryConfig, ...(o.tags === undefined ? {} : { tags: o.tags }), runStartEpochMs });
@@ -115,5 +125,12 @@ export async function runCapacityStep(o: CapacityStepOptions): Promise<CapacityS
     writeFileSync(file, JSON.stringify(summary, null, 2) + '\n');
     files.push(file);
   }
-  return { summary, run, interrupted, files };
+  let scraped: SeriesMean[] | undefined;
+  if (scraper !== undefined) {
+    const rows = [...scraper.rows(runZeroClockMs(run.summary.startedAt))];
+    scraped = seriesMeans(rows, { fromMs: o.warmupMs, toMs: totalMs });
+    if (o.outDir !== undefined) files.push(writeScrapeCsv(o.outDir, rows));
+    for (const line of scrapeStatsLines(scraper.stats())) o.onWarning?.(line);
+  }
+  return { summary, run, interrupted, files, ...(scraped === undefined ? {} : { scraped }) };
 }

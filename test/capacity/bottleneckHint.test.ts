@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bottleneckHint } from '../../src/capacity/bottleneckHint.js';
+import { bottleneckHint, MIN_LATENCY_SAMPLES } from '../../src/capacity/bottleneckHint.js';
 import type { BottleneckHint, CapacitySettings, CapacityStepResult } from '../../src/capacity/capacityTypes.js';
 import { searchCapacity } from '../../src/capacity/searchCapacity.js';
 import { growth, modelSystem, slos } from './capacityModel.js';
@@ -100,4 +100,41 @@ test('small absolute growth is noise: 3 ms setup doubling to 6 ms is not a bottl
     rejected486: 0,
   });
   assert.equal(bottleneckHint([step(10, 3), step(20, 6)], null), null);
+});
+
+test('a p95 of fewer than MIN_LATENCY_SAMPLES samples names no bottleneck: one slow turn of eight is not a trend', () => {
+  const step = (level: number, ttfa: number, count: number, rejected503 = 0): CapacityStepResult => ({
+    level,
+    slos: [],
+    failureRate: 0,
+    callsAttempted: 20,
+    metrics: { ttfa_ms: { p50: null, p95: ttfa, count } },
+    rejected503,
+    rejected486: 0,
+  });
+  assert.equal(bottleneckHint([step(4, 1500, 4), step(8, 2900, 8)], null), null);
+  // The same rise with enough samples counts; and with few samples the rejections that follow win.
+  assert.equal(bottleneckHint([step(4, 1500, MIN_LATENCY_SAMPLES), step(8, 2900, MIN_LATENCY_SAMPLES)], null)?.signal, 'ttfa_ms');
+  assert.equal(bottleneckHint([step(4, 1500, 4), step(8, 2900, 8), step(12, 1800, 12, 10)], 12)?.signal, 'sip_503/486');
+});
+
+test('when no signal crossed its limit, the latency SLO the breaking step failed names the component', () => {
+  const slo = (actual: number, passed: boolean) => ({ source: 'ttfa_ms: avg<2083', metric: 'ttfa_ms' as const, stat: 'avg', op: '<' as const, limit: 2083, actual, passed });
+  const step = (level: number, p95: number, avg: number): CapacityStepResult => ({
+    level,
+    slos: [slo(avg, avg < 2083)],
+    failureRate: 0,
+    callsAttempted: 40,
+    metrics: { ttfa_ms: { p50: null, p95, count: 60 } },
+    rejected503: 0,
+    rejected486: 0,
+  });
+  // A mean that crept up 1.5x while the p95 rose only 1.3x (below LATENCY_RATIO).
+  const steps = [step(13, 2900, 1420), step(21, 3800, 2900), step(17, 3700, 2150)];
+  const hint = bottleneckHint(steps, 17);
+  assert.equal(hint?.component, 'STT/LLM/TTS queueing', JSON.stringify(hint));
+  assert.equal(hint.signal, 'ttfa_ms');
+  assert.equal(hint.evidence, 'ttfa_ms avg (the SLO broken, ttfa_ms: avg<2083) rose from 1420 at level 13 to 2150 at level 17');
+  // A failure-rate SLO maps to no latency component: no hint from it.
+  assert.equal(bottleneckHint([step(13, 2900, 1420), { ...step(17, 3000, 1500), slos: [{ source: 'failure_rate: rate<0.01', metric: 'failure_rate', stat: 'rate', op: '<', limit: 0.01, actual: 0.2, passed: false }] }], 17), null);
 });

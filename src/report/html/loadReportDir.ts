@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseCapacityFile } from '../../capacity/capacityFile.js';
+import { parseCapacityFile, STEP_SUMMARY_FILE } from '../../capacity/capacityFile.js';
 import { VoiceloadError } from '../../core/errors.js';
 import type { RecordingEntry } from '../../load/recordingSink.js';
 import { parseCallLine } from '../../results/formatCallLine.js';
@@ -9,34 +9,47 @@ import { parseHistogramsJson } from '../../results/histogramsFile.js';
 import { SUMMARY_SCHEMA, type RunSummaryDoc } from '../../results/runSummaryDoc.js';
 import { parseTimelineCsv } from '../../results/timelineCsv.js';
 import { RESULT_FILES } from '../../results/writeRunResults.js';
+import { parseScrapeCsv, SCRAPE_FILE } from '../../scrape/scrapeCsv.js';
 import type { CapacityStepSummary, ReportInputs } from './reportInputs.js';
 
-const HINT = 'report reads the --out directory of `voiceload run` (summary.json, and timeline.csv, histograms.json, calls.ndjson when present)';
+const HINT = 'report reads the --out directory of `voiceload run` (summary.json, and timeline.csv, histograms.json, calls.ndjson when present) or of `voiceload capacity` (capacity.json and steps/)';
 
 /**
- * Reads a results directory for the report. summary.json is required; the other files are used
- * when present. A malformed file is a CONFIG error naming it.
+ * Reads a results directory for the report: summary.json (or, for a capacity search, capacity.json
+ * and the step at its effective capacity) is required; the other files are used when present. A malformed file is a CONFIG error naming it.
  */
 export async function loadReportDir(dir: string): Promise<ReportInputs> {
-  const summaryPath = join(dir, RESULT_FILES.summary);
-  const summary = parseSummary(readText(summaryPath, true)!, summaryPath);
-  const timelineText = readText(join(dir, RESULT_FILES.timeline), false);
-  const histogramsPath = join(dir, RESULT_FILES.histograms);
-  const histogramsText = readText(histogramsPath, false);
-  const callsPath = join(dir, RESULT_FILES.calls);
-  const recordingsPath = join(dir, 'recordings.json');
-  const recordingsText = readText(recordingsPath, false);
   const capacityPath = join(dir, 'capacity.json');
   const capacityText = readText(capacityPath, false);
+  const capacity = capacityText === undefined ? null : parseCapacityFile(capacityText, capacityPath);
+  // A capacity search's --out has no summary.json of its own: the run part of the report is the
+  // step at the effective capacity (or the first step when none met the SLOs).
+  const stepLevel = capacity !== null && !existsSync(join(dir, RESULT_FILES.summary)) ? (capacity.effectiveCapacity ?? capacity.levels[0]?.level) : undefined;
+  const stepRel = stepLevel === undefined ? undefined : join('steps', `level-${stepLevel}`);
+  const runDir = stepRel === undefined ? dir : join(dir, stepRel);
+  const summaryPath = stepRel === undefined ? join(dir, RESULT_FILES.summary) : join(runDir, STEP_SUMMARY_FILE);
+  const summary = parseSummary(readText(summaryPath, true)!, summaryPath);
+  const timelineText = readText(join(runDir, RESULT_FILES.timeline), false);
+  const histogramsPath = join(runDir, RESULT_FILES.histograms);
+  const histogramsText = readText(histogramsPath, false);
+  const callsPath = join(runDir, RESULT_FILES.calls);
+  const recordingsPath = join(runDir, 'recordings.json');
+  const recordingsText = readText(recordingsPath, false);
+  const recordings = recordingsText === undefined ? null : parseRecordings(recordingsText, recordingsPath);
+  const scrapePath = join(runDir, SCRAPE_FILE);
+  const scrapeText = readText(scrapePath, false);
   return {
     dir,
     summary,
     timeline: timelineText === undefined ? null : parseTimelineCsv(timelineText).rows,
     histograms: histogramsText === undefined ? null : parseHistogramsJson(histogramsText, histogramsPath).histograms,
     turnTtfaMs: existsSync(callsPath) ? await readTurns(callsPath) : [],
-    recordings: recordingsText === undefined ? null : parseRecordings(recordingsText, recordingsPath),
-    capacity: capacityText === undefined ? null : parseCapacityFile(capacityText, capacityPath),
+    // Links stay relative to the report, which sits in `dir`.
+    recordings: recordings === null || stepRel === undefined ? recordings : recordings.map((r) => ({ ...r, file: `${stepRel.replace(/\\/g, '/')}/${r.file}` })),
+    capacity,
     capacitySteps: capacityText === undefined ? [] : readSteps(join(dir, 'steps')),
+    ...(scrapeText === undefined ? {} : { scrape: parseScrapeCsv(scrapeText, scrapePath) }),
+    ...(stepLevel === undefined ? {} : { runStep: { level: stepLevel, dir: stepRel! } }),
   };
 }
 
@@ -92,7 +105,7 @@ function readSteps(stepsDir: string): CapacityStepSummary[] {
     const m = /^level-(\d+(?:\.\d+)?)$/.exec(name);
     if (m === null) continue;
     try {
-      const summary = JSON.parse(readFileSync(join(stepsDir, name, 'step-summary.json'), 'utf8')) as RunSummaryDoc;
+      const summary = JSON.parse(readFileSync(join(stepsDir, name, STEP_SUMMARY_FILE), 'utf8')) as RunSummaryDoc;
       if (summary.schema === SUMMARY_SCHEMA) out.push({ level: Number(m[1]), summary });
     } catch {
       // A step interrupted before its summary was written.

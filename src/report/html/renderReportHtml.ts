@@ -35,6 +35,7 @@ export function renderReportHtml(model: ReportModel, assets: ChartAssets): strin
     model.capacity === null ? '' : capacity(model),
     '<h2>Latency over time</h2>',
     model.charts.timeline === null ? '<p class="none">No timeline.csv in this directory.</p>' : '<p>Per interval: ttfa_ms and greeting_ttfa_ms percentiles (left axis) against calls up at the interval end (right axis).</p><div class="chart" id="chart-timeline"></div>',
+    targetMetrics(model),
     '<h2>TTFA distribution</h2>',
     model.charts.ttfaCdf === null ? '<p class="none">No ttfa_ms samples.</p>' : '<p>Share of turns whose time to first agent audio was at most x (from the HDR histogram, within 0.1 %).</p><div class="chart" id="chart-ttfa-cdf"></div>',
     model.charts.greetingCdf === null ? '' : '<p>Greeting (greeting_ttfa_ms):</p><div class="chart" id="chart-greeting-cdf"></div>',
@@ -59,6 +60,9 @@ function header(m: ReportModel): string {
     `<h1>${e(m.title)}</h1>`,
     `<div class="meta">${e(m.dir)} · ${e(m.startedAt)} → ${e(m.endedAt)} (${Math.round(m.durationMs / 100) / 10} s) · voiceload ${e(m.voiceloadVersion)}</div>`,
     tags,
+    m.runStep === null
+      ? ''
+      : `<p class="meta">Capacity search: the cards and SLO results are the measured window (after warmup) of the step at level ${e(String(m.runStep.level))} (${e(m.runStep.dir)}); the charts and tables below show that whole step, warmup included.</p>`,
     `<div class="cards">${cards}</div>`,
   ].join('\n');
 }
@@ -79,6 +83,13 @@ function capacity(m: ReportModel): string {
     c.hint === null ? '' : ` Bottleneck hint: ${e(c.hint)}.`,
   ].join('');
   return `<h2>Capacity</h2><p>${lines}</p><p>SLOs: ${c.slos.map((s) => `<code>${e(s)}</code>`).join(', ')}</p><div class="chart" id="chart-capacity"></div>`;
+}
+
+function targetMetrics(m: ReportModel): string {
+  const t = m.charts.targetMetrics;
+  if (t === null) return '';
+  const omitted = t.omitted === 0 ? '' : ` ${t.omitted} more series (counters, histogram sums, flat or past the first ${t.series.length}) are in scrape.csv.`;
+  return `<h2>Target metrics</h2><p>Scraped from the target (<code>--scrape</code>, scrape.csv) on the time axis above: queue and in-service gauges first.${e(omitted)}</p><div class="chart" id="chart-target-metrics"></div>`;
 }
 
 function outcomes(m: ReportModel): string {

@@ -20,6 +20,16 @@ export const REPORT_CLIENT_SCRIPT = `
   }
   function ms(u, vals) { return vals.map(function (v) { return v == null ? '' : v + ' ms'; }); }
 
+  // The latency and target-metrics charts share one time axis: the same x range, the cursor in step.
+  var tm = charts.targetMetrics;
+  var xr = null;
+  if (tm && charts.timeline) {
+    var xs = charts.timeline.timeSec.concat(tm.timeSec);
+    xr = [xs.reduce(function (a, b) { return Math.min(a, b); }, 0), xs.reduce(function (a, b) { return Math.max(a, b); }, 1)];
+  }
+  function timeScale() { return xr ? { time: false, range: xr } : { time: false }; }
+  var SYNC = { key: 'run-time' };
+
   if (charts.timeline) {
     var t = charts.timeline;
     var s = [{ label: 'run time (s)' }];
@@ -31,10 +41,26 @@ export const REPORT_CLIENT_SCRIPT = `
     s.push({ label: 'active calls', scale: 'calls', stroke: '#777', fill: 'rgba(120,120,120,0.12)', width: 1 });
     d.push(t.activeCalls);
     draw('chart-timeline', {
-      scales: { x: { time: false } },
+      scales: { x: timeScale() },
+      cursor: { sync: SYNC },
       series: s,
       axes: [{ label: 'seconds since start' }, { scale: 'ms', label: 'latency (ms)' }, { scale: 'calls', side: 1, label: 'active calls', grid: { show: false } }],
     }, d);
+  }
+
+  if (tm) {
+    var ts = [{ label: 'run time (s)' }];
+    var td = [tm.timeSec];
+    tm.series.forEach(function (s, i) {
+      ts.push({ label: s.label, stroke: COLORS[i % COLORS.length], dash: i >= COLORS.length ? [6, 4] : undefined, spanGaps: true });
+      td.push(s.values);
+    });
+    draw('chart-target-metrics', {
+      scales: { x: timeScale() },
+      cursor: { sync: SYNC },
+      series: ts,
+      axes: [{ label: 'seconds since start' }, { label: 'value' }],
+    }, td);
   }
 
   function cdf(id, c, label) {

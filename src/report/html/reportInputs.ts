@@ -2,6 +2,7 @@ import type { CapacityDoc } from '../../capacity/capacityFile.js';
 import type { RecordingEntry } from '../../load/recordingSink.js';
 import type { MetricHistograms } from '../../results/metricHistograms.js';
 import type { RunSummaryDoc } from '../../results/runSummaryDoc.js';
+import type { ScrapeRow } from '../../scrape/scrapeCsv.js';
 
 /** One capacity step's summary (steps/level-N/step-summary.json), when the search kept it. */
 export interface CapacityStepSummary {
@@ -22,4 +23,8 @@ export interface ReportInputs {
   recordings: RecordingEntry[] | null;
   capacity: CapacityDoc | null;
   capacitySteps: CapacityStepSummary[];
+  /** scrape.csv (`--scrape`), when the directory has one. */
+  scrape?: ScrapeRow[];
+  /** A capacity search's directory: the run part of the report is this step (its measured window in the cards). */
+  runStep?: { level: number; dir: string };
 }

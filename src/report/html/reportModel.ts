@@ -2,6 +2,7 @@ import type { RunSummaryDoc } from '../../results/runSummaryDoc.js';
 import { capacitySection, type CapacitySection } from './capacitySeries.js';
 import type { ReportInputs } from './reportInputs.js';
 import { histogramCdf, type CdfSeries } from './ttfaCdf.js';
+import { targetMetricsSeries, type TargetMetricsSeries } from './targetMetricsSeries.js';
 import { timelineSeries, type TimelineSeries } from './timelineSeries.js';
 import { turnBreakdown, type TurnRow } from './turnBreakdown.js';
 
@@ -37,8 +38,12 @@ export interface ReportModel {
   turns: TurnRow[];
   recordings: ReportRecording[] | null;
   capacity: CapacitySection | null;
+  /** A capacity search's report: the step its run part shows (cards: its measured window; charts: the whole step). */
+  runStep: { level: number; dir: string } | null;
   charts: {
     timeline: TimelineSeries | null;
+    /** scrape.csv's most telling series, on the timeline's time axis. */
+    targetMetrics: TargetMetricsSeries | null;
     ttfaCdf: CdfSeries | null;
     greetingCdf: CdfSeries | null;
     outcomes: { labels: string[]; counts: number[] };
@@ -63,7 +68,7 @@ export function buildReportModel(inputs: ReportInputs): ReportModel {
   ];
   const histograms = inputs.histograms;
   return {
-    title: `voiceload report${s.tags['build'] === undefined ? '' : ` — build ${s.tags['build']}`}`,
+    title: `voiceload ${inputs.runStep === undefined ? 'report' : 'capacity report'}${s.tags['build'] === undefined ? '' : ` — build ${s.tags['build']}`}`,
     dir: inputs.dir,
     voiceloadVersion: s.voiceloadVersion,
     startedAt: s.startedAt,
@@ -89,8 +94,10 @@ export function buildReportModel(inputs: ReportInputs): ReportModel {
     turns: turnBreakdown(inputs.turnTtfaMs),
     recordings: inputs.recordings === null ? null : inputs.recordings.filter((r) => isRelativeFile(r.file)).map((r) => ({ file: r.file.replace(/\\/g, '/'), callNumber: r.callNumber, why: recordingWhy(r) })),
     capacity,
+    runStep: inputs.runStep ?? null,
     charts: {
       timeline: inputs.timeline === null || inputs.timeline.length === 0 ? null : timelineSeries(inputs.timeline),
+      targetMetrics: inputs.scrape === undefined ? null : targetMetricsSeries(inputs.scrape),
       ttfaCdf: histograms === null || histograms.count('ttfa_ms') === 0 ? null : histogramCdf(histograms, 'ttfa_ms'),
       greetingCdf: histograms === null || histograms.count('greeting_ttfa_ms') === 0 ? null : histogramCdf(histograms, 'greeting_ttfa_ms'),
       outcomes: {

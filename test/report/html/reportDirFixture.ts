@@ -8,15 +8,18 @@ import { RunCounters } from '../../../src/results/runCounters.js';
 import { buildRunSummary } from '../../../src/results/runSummaryDoc.js';
 import { Timeline } from '../../../src/results/timeline.js';
 import { RESULT_FILES, writeRunResults } from '../../../src/results/writeRunResults.js';
+import type { ScrapeRow } from '../../../src/scrape/scrapeCsv.js';
+import { writeScrapeCsv } from '../../../src/scrape/writeScrapeCsv.js';
 import { syntheticRecords } from '../../compare/runDirFixture.js';
 
 export const HOSTILE_TAG = '</script><script>alert(1)</script>';
 
 /**
  * A results directory as `voiceload run --out` writes it (real writers): 40 calls, every 10th failed,
- * two thresholds (one fails), a hostile tag value, recordings.json and, with `capacity`, a capacity.json.
+ * two thresholds (one fails), a hostile tag value, recordings.json, with `capacity` a capacity.json,
+ * and with `scrape` a scrape.csv (see writeScrapeFixture).
  */
-export function writeReportDir(dir: string, options: { capacity?: boolean } = {}): void {
+export function writeReportDir(dir: string, options: { capacity?: boolean; scrape?: boolean } = {}): void {
   const histograms = new MetricHistograms();
   const counters = new RunCounters();
   const timeline = new Timeline();
@@ -51,6 +54,7 @@ export function writeReportDir(dir: string, options: { capacity?: boolean } = {}
       ],
     }),
   );
+  if (options.scrape === true) writeScrapeFixture(dir);
   if (options.capacity === true) {
     const doc = buildCapacityDoc(
       {
@@ -73,4 +77,30 @@ export function writeReportDir(dir: string, options: { capacity?: boolean } = {}
     mkdirSync(step, { recursive: true });
     writeFileSync(join(step, 'step-summary.json'), JSON.stringify(summary));
   }
+}
+
+/**
+ * scrape.csv of a simulated agent over the 12 s run (real writer), every 500 ms: the LLM queue builds
+ * up, the stages are busy, a flat slot count, a counter and a histogram's sum/count (11 series in all),
+ * and a hostile label value.
+ */
+export function writeScrapeFixture(dir: string): void {
+  const target = 'http://127.0.0.1:9464/metrics';
+  const rows: ScrapeRow[] = [];
+  for (let ms = 0; ms <= 12_000; ms += 500) {
+    const t = ms / 1000;
+    const add = (type: ScrapeRow['type'], series: string, value: number): void => void rows.push({ elapsedMs: ms, target, type, series, value });
+    add('gauge', 'voiceload_agent_stage_queue_depth{stage="llm"}', Math.max(0, t - 6));
+    add('gauge', 'voiceload_agent_stage_queue_depth{stage="stt"}', 0);
+    add('gauge', 'voiceload_agent_worker_queue', 0);
+    add('gauge', 'voiceload_agent_stage_active{stage="llm"}', Math.min(4, Math.round(t)));
+    add('gauge', 'voiceload_agent_stage_active{stage="stt"}', t % 2);
+    add('gauge', 'voiceload_agent_stage_active{stage="tts"}', (t + 1) % 2);
+    add('gauge', 'voiceload_agent_active_calls', Math.min(8, Math.round(t * 2)));
+    add('gauge', 'voiceload_agent_worker_slots', 9);
+    add('gauge', `odd{note="${HOSTILE_TAG.replace(/"/g, '\\"')}"}`, t);
+    add('counter', 'voiceload_agent_calls_total{outcome="completed"}', Math.floor(t * 3));
+    add('histogram', 'voiceload_agent_stage_queue_wait_seconds_sum{stage="llm"}', t * 0.4);
+  }
+  writeScrapeCsv(dir, rows);
 }

@@ -16,7 +16,7 @@ test('report in headless Chromium: renders every chart with data, no console err
   const outDir = mkdtempSync(join(tmpdir(), 'voiceload-report-chromium-'));
   const dir = join(outDir, 'run');
   mkdirSync(dir);
-  writeReportDir(dir, { capacity: true });
+  writeReportDir(dir, { capacity: true, scrape: true });
   const report = await writeHtmlReport(dir);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
@@ -43,7 +43,7 @@ test('report in headless Chromium: renders every chart with data, no console err
         return { id: el.id, points: Number(el.getAttribute('data-points')), width: canvas?.width ?? 0, height: canvas?.height ?? 0 };
       }),
     );
-    assert.deepEqual(charts.map((c) => c.id).sort(), ['chart-capacity', 'chart-greeting-cdf', 'chart-timeline', 'chart-ttfa-cdf']);
+    assert.deepEqual(charts.map((c) => c.id).sort(), ['chart-capacity', 'chart-greeting-cdf', 'chart-target-metrics', 'chart-timeline', 'chart-ttfa-cdf']);
     for (const c of charts) {
       assert.ok(c.points > 0, `${c.id} has data`);
       assert.ok(c.width > 0 && c.height > 0, `${c.id} canvas ${c.width}x${c.height}`);
