@@ -17,8 +17,9 @@ export interface CapacitySettings {
   /** Bisection stops once the last passing and the first failing level are this close (level units). */
   resolution: number;
   /**
-   * A step collapses (the search ends at once, without refining) when its failure rate exceeds this
-   * many times the `failure_rate` SLO's limit (default 5)…
+   * A step collapses when its failure rate exceeds this many times the `failure_rate` SLO's limit
+   * (default 5)…: the step is cut short (no point hammering a broken system), the search climbs no
+   * higher, and it refines below it as after any failing level…
    */
   collapseFactor?: number;
   /** …or this failure rate, with or without a `failure_rate` SLO (default 0.5). */
@@ -88,7 +89,7 @@ export type CapacityStopReason =
   | 'resolved'
   /** The max level met every SLO. */
   | 'max-reached'
-  /** A step's failures climbed sharply: the system is broken, later steps would measure its recovery. */
+  /** The start level's failures climbed sharply (a collapse above the start refines below it instead). */
   | 'collapsed'
   /** The start level already broke an SLO. */
   | 'start-failed'

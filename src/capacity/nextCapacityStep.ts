@@ -6,7 +6,8 @@ import { stepVerdict } from './stepVerdict.js';
  * The capacity search, pure: from the settings and the steps run so far (in order), the next level
  * to hold or the result. Ramp from `start` (by step or factor) until a step breaks an SLO or
  * reaches `max`; then bisect between the last passing and the first failing level down to
- * `resolution`. A collapsed step (failures climbing sharply) ends the search at once.
+ * `resolution`. A collapsed step (failures climbing sharply) is a failing level like any other: the
+ * search never climbs past it and refines below it; only a collapsed start ends the search at once.
  */
 export function nextCapacityStep(settings: CapacitySettings, history: readonly CapacityStepResult[]): CapacityDecision {
   const levels = classify(settings, history);
@@ -14,8 +15,8 @@ export function nextCapacityStep(settings: CapacitySettings, history: readonly C
   if (last === undefined) return { kind: 'step', level: roundLevel(settings, Math.min(settings.start, settings.max)), phase: 'ramp' };
   const done = (stopReason: CapacityStopReason): CapacityDecision => ({ kind: 'done', result: buildResult(settings, history, levels, stopReason) });
 
-  if (last.collapsed) return done('collapsed');
   const { lastPass, firstFail } = bracket(levels);
+  if (last.collapsed && lastPass === null) return done('collapsed');
   if (firstFail === null) {
     if (last.level >= settings.max) return done('max-reached');
     return { kind: 'step', level: rampAfter(settings, last.level), phase: 'ramp' };

@@ -25,9 +25,17 @@ export function stepVerdict(settings: Pick<CapacitySettings, 'collapseFactor' | 
 }
 
 function collapseLimitOf(settings: Pick<CapacitySettings, 'collapseFactor' | 'collapseRate'>, step: CapacityStepResult): number {
+  return collapseLimit(settings, step.slos);
+}
+
+/**
+ * The failure rate above which a step counts as collapsed: `collapseFactor` × the tightest
+ * `failure_rate` SLO limit, capped by `collapseRate`. Takes the SLO conditions (metric, op, limit).
+ */
+export function collapseLimit(settings: Pick<CapacitySettings, 'collapseFactor' | 'collapseRate'>, conditions: readonly { metric: string; op: string; limit: number }[]): number {
   const rate = settings.collapseRate ?? DEFAULT_COLLAPSE_RATE;
   const factor = settings.collapseFactor ?? DEFAULT_COLLAPSE_FACTOR;
   // Only upper bounds say how many failures the user tolerates; a limit of 0 would make any failure a collapse.
-  const limits = step.slos.filter((r) => r.metric === 'failure_rate' && (r.op === '<' || r.op === '<=') && r.limit > 0).map((r) => r.limit);
+  const limits = conditions.filter((r) => r.metric === 'failure_rate' && (r.op === '<' || r.op === '<=') && r.limit > 0).map((r) => r.limit);
   return limits.length === 0 ? rate : Math.min(rate, factor * Math.min(...limits));
 }

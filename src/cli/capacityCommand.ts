@@ -7,6 +7,7 @@ import type { CapacityResult, CapacityStepResult } from '../capacity/capacityTyp
 import { formatCapacity, formatLevel, formatStepEnd } from '../capacity/formatCapacity.js';
 import { capacityResultSoFar, nextCapacityStep } from '../capacity/nextCapacityStep.js';
 import { stepResultFromSummary } from '../capacity/stepResultFromSummary.js';
+import { collapseLimit } from '../capacity/stepVerdict.js';
 import { SystemClock } from '../core/clock.js';
 import { isVoiceloadError } from '../core/errors.js';
 import { DEFAULT_CALL_SETUP, type CallSetup } from '../engine/callConfig.js';
@@ -101,6 +102,7 @@ export async function runCapacitySearch(config: CapacityConfig, version: string,
   );
   const progress = progressPrinter(io);
   const history: CapacityStepResult[] = [];
+  const stepCollapseLimit = collapseLimit(settings, config.slos.flatMap((t) => t.conditions.map((c) => ({ metric: t.metric, op: c.op, limit: c.limit }))));
   let result: CapacityResult | undefined;
   try {
     // Bounded: every decision either ends the search or names a level not run yet between start and max.
@@ -145,8 +147,12 @@ export async function runCapacitySearch(config: CapacityConfig, version: string,
         onWarning: (message) => progress.line(`warning: ${message}`),
         onShardError: (ev) => progress.line(`voiceload: worker ${ev.shard}: ${ev.message}${ev.hint === undefined ? '' : `\nhint: ${ev.hint}`}`),
         ...(config.scrapeUrls === undefined ? {} : { scrapeUrls: config.scrapeUrls }),
+        collapseLimit: stepCollapseLimit,
       });
       progress.done();
+      if (step.cutShort !== undefined) {
+        io.stderr(`step ${index}: cut short ${((step.cutShort.atMs - config.warmupMs) / 1000).toFixed(1)} s after the warmup: ${(step.cutShort.failureRate * 100).toFixed(0)} % of calls failed (collapse limit ${(stepCollapseLimit * 100).toFixed(0)} %)\n`);
+      }
       if (step.interrupted) {
         // A cut-short step measured less than its level: the result stands on the steps before it.
         io.stderr(`step ${index}: interrupted (its files are written; it does not count)\n`);

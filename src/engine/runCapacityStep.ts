@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STEP_SUMMARY_FILE } from '../capacity/capacityFile.js';
 import type { CapacityDimension } from '../capacity/capacityTypes.js';
+import { createCollapseWatch } from '../capacity/collapseWatch.js';
 import { measuredStepSummary } from '../capacity/measuredStepSummary.js';
 import type { Clock } from '../core/clock.js';
 import type { CallRecord, LoadPlan } from '../load/loadTypes.js';
@@ -44,6 +45,8 @@ export interface CapacityStepOptions {
   onShardError?: RunLoadOptions['onShardError'];
   /** `--scrape`: the target's Prometheus endpoints, sampled every interval into the step's scrape.csv. */
   scrapeUrls?: readonly string[];
+  /** The failure rate past which the step is cut short after its warmup (stepVerdict's collapseLimit); none: never. */
+  collapseLimit?: number;
 }
 
 export interface CapacityStepOutcome {
@@ -56,6 +59,8 @@ export interface CapacityStepOutcome {
   files: string[];
   /** `--scrape`: each series' mean over the measured window. */
   scraped?: SeriesMean[];
+  /** Cut short because its failures climbed past the collapse limit: when (run ms) and at what rate. */
+  cutShort?: { atMs: number; failureRate: number };
 }
 
 /** The load plan of one step: `level` users (closed model) or calls/s (open model), for warmup + step. */
@@ -76,6 +81,8 @@ export function capacityStepPlan(by: CapacityDimension, level: number, durationM
 export async function runCapacityStep(o: CapacityStepOptions): Promise<CapacityStepOutcome> {
   const totalMs = o.warmupMs + o.stepMs;
   const records: CallRecord[] = [];
+  const collapsed = o.collapseLimit === undefined ? undefined : createCollapseWatch({ fromMs: o.warmupMs, limit: o.collapseLimit });
+  let cutShort: { atMs: number; failureRate: number } | undefined;
   const handle = startLoad({
     run: { ...o.run, plan: capacityStepPlan(o.by, o.level, totalMs, o.seed, o.warmupMs / 2), seed: o.seed, runId: o.runId },
     shards: o.shards,
@@ -92,6 +99,12 @@ export async function runCapacityStep(o: CapacityStepOptions): Promise<CapacityS
     onProgress: (snap) => {
       // The step ends at totalMs of run time: the first progress tick past it stops it.
       if (snap.elapsedMs >= totalMs) handle.stop('thresholds');
+      // No point hammering a broken system for the rest of the step.
+      const rate = cutShort === undefined ? collapsed?.(snap) : undefined;
+      if (rate !== undefined && rate !== null && snap.elapsedMs < totalMs) {
+        cutShort = { atMs: snap.elapsedMs, failureRate: rate };
+        handle.stop('thresholds');
+      }
       o.onProgress?.(snap);
     },
     onCallEnded: (r) => records.push(r),
@@ -118,7 +131,8 @@ export async function runCapacityStep(o: CapacityStepOptions): Promise<CapacityS
     await scraper?.stop();
   }
   const runStartEpochMs = Date.parse(run.summary.startedAt);
-  const summary = measuredStepSummary(records, { fromMs: o.warmupMs, toMs: totalMs }, { slos: o.slos, version: o.version, config: o.summaryConfig, ...(o.tags === undefined ? {} : { tags: o.tags }), runStartEpochMs });
+  const endMs = cutShort?.atMs ?? totalMs;
+  const summary = measuredStepSummary(records, { fromMs: o.warmupMs, toMs: endMs }, { slos: o.slos, version: o.version, config: o.summaryConfig, ...(o.tags === undefined ? {} : { tags: o.tags }), runStartEpochMs });
   const files = [...run.files];
   if (o.outDir !== undefined) {
     const file = join(o.outDir, STEP_SUMMARY_FILE);
@@ -128,9 +142,9 @@ export async function runCapacityStep(o: CapacityStepOptions): Promise<CapacityS
   let scraped: SeriesMean[] | undefined;
   if (scraper !== undefined) {
     const rows = [...scraper.rows(runZeroClockMs(run.summary.startedAt))];
-    scraped = seriesMeans(rows, { fromMs: o.warmupMs, toMs: totalMs });
+    scraped = seriesMeans(rows, { fromMs: o.warmupMs, toMs: endMs });
     if (o.outDir !== undefined) files.push(writeScrapeCsv(o.outDir, rows));
     for (const line of scrapeStatsLines(scraper.stats())) o.onWarning?.(line);
   }
-  return { summary, run, interrupted, files, ...(scraped === undefined ? {} : { scraped }) };
+  return { summary, run, interrupted, files, ...(scraped === undefined ? {} : { scraped }), ...(cutShort === undefined ? {} : { cutShort }) };
 }

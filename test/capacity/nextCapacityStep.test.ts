@@ -91,24 +91,33 @@ test('bisection stops once the bracket is within the resolution, and not before'
   }
 });
 
-test('failures climbing past 5× the failure_rate SLO end the search at once, without refining', () => {
+test('failures climbing past 5× the failure_rate SLO: a collapse; the search climbs no higher and refines below it', () => {
   // A trunk refusing every call above 45: at 50, 10 % fail (> 5 × 1 %).
   const trunk = (level: number) => calm(level, { ttfa_ms: 800 }, Math.max(0, level - 45) * 10);
   const result = run(STEP, modelSystem(trunk, SLOS));
-  assert.equal(result.stopReason, 'collapsed');
-  assert.equal(result.effectiveCapacity, 40);
-  assert.equal(result.breakingLevel, 50);
-  assert.deepEqual(result.levels.map((l) => l.level), [10, 20, 30, 40, 50]);
-  assert.equal(result.levels.at(-1)!.collapsed, true);
+  assert.equal(result.stopReason, 'resolved');
+  assert.equal(result.effectiveCapacity, 45);
+  assert.equal(result.breakingLevel, 46);
+  assert.deepEqual(result.levels.map((l) => l.level), [10, 20, 30, 40, 50, 45, 47, 46]);
+  assert.equal(result.levels[4]!.collapsed, true);
+  assert.ok(result.levels.every((l) => l.level <= 50), 'nothing above the collapse');
   assert.equal(result.hint?.component, 'trunk or worker limits');
+});
+
+test('a collapsed start level ends the search at once', () => {
+  const broken = (level: number) => calm(level, { ttfa_ms: 800 }, level * 6);
+  const result = run(STEP, modelSystem(broken, SLOS));
+  assert.equal(result.stopReason, 'collapsed');
+  assert.deepEqual(result.levels.map((l) => l.level), [10]);
+  assert.equal(result.effectiveCapacity, null);
 });
 
 test('without a failure_rate SLO, a step failing more than half its calls still collapses', () => {
   const broken = (level: number) => calm(level, { ttfa_ms: 800 }, level >= 30 ? level * 6 : 0);
   const result = run(STEP, modelSystem(broken, slos('ttfa_ms: p(95)<1200')));
-  assert.equal(result.stopReason, 'collapsed');
+  assert.equal(result.levels.find((l) => l.level === 30)?.collapsed, true);
   assert.equal(result.breakingLevel, 30);
-  assert.equal(result.effectiveCapacity, 20);
+  assert.equal(result.effectiveCapacity, 29);
   assert.equal(result.firstBrokenSlo, null, 'no SLO broke: the collapse alone failed the step');
 });
 

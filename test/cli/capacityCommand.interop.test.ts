@@ -4,6 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { estimateCapacity } from '../../src/agent/model/capacityEstimate.js';
+import { loadProfile as loadShippedProfile } from '../../src/agent/profile/loadProfile.js';
+import { startAgent } from '../../src/agent/simulatedAgent.js';
 import { parseCapacityFile } from '../../src/capacity/capacityFile.js';
 import { FIXTURES_DIR } from '../interop/helpers/sipp.js';
 import { runCli } from '../interop/helpers/runCli.js';
@@ -85,3 +87,33 @@ test('the capacity search by concurrency lands within ±10 % of the analytic cap
 });
 
 // The limit of admission (worker slots held for a whole call) is checked by test/cli/demoCommand.interop.test.ts.
+
+test('against the shipped trunk-bound profile (5 channels) the capacity search by concurrency finds 5: the collapse above is cut short and refined below', { timeout: 120_000 }, async () => {
+  const analytic = estimateCapacity(loadShippedProfile('trunk-bound'));
+  assert.equal(analytic.binding, 'trunk');
+  assert.equal(analytic.maxConcurrentCalls, 5);
+  const dir = mkdtempSync(join(tmpdir(), 'voiceload-capacity-trunk-'));
+  const agent = await startAgent({ port: 0, profile: 'trunk-bound' });
+  try {
+    // Calls of ~2.5 s (answer, 2 s of line, BYE): a sixth concurrent call is refused with 503 at once.
+    const scenario = writeScenario(dir, 'capacity-trunk', ['  - silence: 2s', '  - hangup: {}']);
+    const out = join(dir, 'out');
+    const run = await runCli(
+      ['capacity', scenario, '--target', agent.uri, '--slo', 'failure_rate: rate<0.02', '--start', '2', '--step', '2', '--max', '12', '--resolution', '1',
+        '--warmup', '3s', '--step-duration', '5s', '--out', out, '--run-id', runIdOf('capt'), '--seed', '7', '--workers', '1'],
+      { deadlineMs: 110_000 },
+    );
+    assert.equal(run.code, 0, run.stderr.slice(-3000) + run.stdout);
+    const doc = parseCapacityFile(readFileSync(join(out, 'capacity.json'), 'utf8'), 'capacity.json');
+    assert.equal(doc.effectiveCapacity, 5, run.stdout);
+    assert.equal(doc.breakingLevel, 6, run.stdout);
+    assert.equal(doc.stopReason, 'resolved');
+    assert.ok(doc.levels.some((l) => l.collapsed), `a collapsed level: ${run.stdout}`);
+    assert.ok(Math.max(...doc.levels.map((l) => l.level)) <= 6, 'nothing above the collapse');
+    assert.match(run.stderr, /cut short .* s after the warmup: \d+ % of calls failed/);
+    assert.match(JSON.stringify(doc.hint), /trunk or worker limits/, `hint: ${JSON.stringify(doc.hint)}`);
+  } finally {
+    await agent.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

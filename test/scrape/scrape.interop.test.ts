@@ -5,10 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAgent } from '../../src/agent/simulatedAgent.js';
 import { MemoryTruthSink } from '../../src/agent/truthLog.js';
-import { parseCapacityFile } from '../../src/capacity/capacityFile.js';
 import { parseScrapeCsv, SCRAPE_FILE } from '../../src/scrape/scrapeCsv.js';
 import { runCli } from '../interop/helpers/runCli.js';
-import { FIXTURES_DIR } from '../interop/helpers/sipp.js';
 import { loadProfile, readResults, STEPS, writeScenario, type GreetingTruth } from '../load/helpers/loadRun.js';
 
 // `voiceload run --scrape` in a child process against the simulated agent's /metrics on 127.0.0.1:
@@ -83,44 +81,8 @@ test('run --scrape: scrape.csv has the agent\'s gauges on the run\'s time axis; 
   }
 });
 
-test('capacity --scrape: every step directory has its scrape.csv, and the LLM queue that rose is in the hint', { timeout: 90_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'voiceload-scrape-capacity-'));
-  // One LLM request at a time, 2 s each, and a turn cycle of about 8 s: one call never queues; six
-  // keep about two requests waiting.
-  const profile = loadProfile(10, {
-    conversation: { greeting: false, endpointingMs: 200 },
-    stages: {
-      stt: { latencyMs: { median: 40, p95: 50 }, concurrency: 50 },
-      llm: { latencyMs: { median: 2000, p95: 2200 }, concurrency: 1 },
-      tts: { latencyMs: { median: 40, p95: 50 }, concurrency: 50 },
-    },
-  });
-  const agent = await startAgent({ port: 0, profile, truth: new MemoryTruthSink(), metricsPort: 0 });
-  try {
-    const turns = Array.from({ length: 10 }, () => `  - say: { audio: ${FIXTURES_DIR}caller-goodbye.wav, reply_timeout: 30s }`);
-    const scenario = writeScenario(dir, 'capacity-scrape', [...turns, '  - hangup: {}']);
-    const out = join(dir, 'out');
-    const run = await runCli(
-      ['capacity', scenario, '--target', agent.uri, '--slo', 'failure_rate: rate<0.5', '--start', '1', '--step', '5', '--max', '6', '--warmup', '2s', '--step-duration', '6s',
-        '--workers', '0', '--seed', '1', '--scrape', `http://127.0.0.1:${agent.metricsPort}/metrics`, '--out', out],
-      { deadlineMs: 80_000 },
-    );
-    assert.equal(run.code, 0, run.stderr.slice(-3000) + run.stdout);
-    for (const level of [1, 6]) {
-      const rows = parseScrapeCsv(readFileSync(join(out, 'steps', `level-${level}`, SCRAPE_FILE), 'utf8'), SCRAPE_FILE);
-      assert.ok(rows.some((r) => r.series === 'voiceload_agent_stage_queue_depth{stage="llm"}'), `level ${level}`);
-    }
-    const doc = parseCapacityFile(readFileSync(join(out, 'capacity.json'), 'utf8'), 'capacity.json');
-    t.diagnostic(`hint: ${JSON.stringify(doc.hint)}`);
-    const evidence = doc.hint?.targetEvidence ?? (doc.hint?.signal.startsWith('voiceload_agent_stage_queue_depth') === true ? doc.hint.evidence : '');
-    assert.match(evidence, /^voiceload_agent_stage_queue_depth\{stage="llm"\} rose from 0\.0 at level 1 to \d+\.\d at level 6 \(mean per step\)$/, JSON.stringify(doc.hint));
-    assert.equal(doc.hint?.component, 'STT/LLM/TTS queueing');
-    assert.match(run.stdout, /voiceload_agent_stage_queue_depth\{stage="llm"\} rose/);
-  } finally {
-    await agent.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+// `capacity --scrape` end to end (each step's scrape.csv, the queue that rose in the hint) is checked by
+// test/cli/demoCommand.interop.test.ts, which scrapes the demo agent.
 
 test('a bad --scrape URL is exit 2 with the reason, for run and capacity', { timeout: 20_000 }, async () => {
   const run = await runCli(['run', 'scenario.yaml', '--target', 'sip:a@127.0.0.1:5', '--scrape', 'https://127.0.0.1:9/metrics', '--out', join(tmpdir(), 'never-written')], { deadlineMs: 15_000 });
