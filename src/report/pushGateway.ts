@@ -6,12 +6,22 @@ import { sanitizeLabelName } from './formatOpenMetrics.js';
 /**
  * The Pushgateway URL of a run's group: `BASE/metrics/job/voiceload/<label>/<value>...`, one pair per
  * grouping label. Values are URL-encoded; one that is empty or holds `/` is written base64url-encoded
- * with the `@base64` suffix on its label name, as the Pushgateway's API wants for those.
+ * with the `@base64` suffix on its label name, as the Pushgateway's API wants for those. A `job` tag
+ * names the job (the gateway takes each label once, and `job` is its own); of two tags that sanitize
+ * to one label name (`build-id`, `build_id`), the first is kept.
  */
 export function pushGatewayUrl(base: string, job: string, grouping: Readonly<Record<string, string>>): string {
   const root = base.replace(/\/+$/, '');
-  const parts = [['job', job] as const, ...Object.entries(grouping).map(([k, v]) => [sanitizeLabelName(k), v] as const)];
-  return `${root}/metrics/${parts.map(([k, v]) => segment(k, v)).join('/')}`;
+  const labels = new Map<string, string>([['job', job]]);
+  let jobTagged = false;
+  for (const [k, v] of Object.entries(grouping)) {
+    const name = sanitizeLabelName(k);
+    if (name === 'job' && !jobTagged) {
+      labels.set('job', v);
+      jobTagged = true;
+    } else if (!labels.has(name)) labels.set(name, v);
+  }
+  return `${root}/metrics/${[...labels].map(([k, v]) => segment(k, v)).join('/')}`;
 }
 
 function segment(name: string, value: string): string {

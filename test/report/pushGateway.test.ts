@@ -39,6 +39,11 @@ test('the group URL: job voiceload, then each tag as a grouping label, URL-encod
   assert.equal(pushGatewayUrl('http://gw:9091', 'voiceload', { 'build.id': '1' }), 'http://gw:9091/metrics/job/voiceload/build_id/1');
 });
 
+test('a job tag names the job instead of repeating the job label; tags that sanitize to one name keep the first', () => {
+  assert.equal(pushGatewayUrl('http://gw:9091', 'voiceload', { build: 'b1', job: 'nightly' }), 'http://gw:9091/metrics/job/nightly/build/b1');
+  assert.equal(pushGatewayUrl('http://gw:9091', 'voiceload', { 'build-id': '1', build_id: '2' }), 'http://gw:9091/metrics/job/voiceload/build_id/1');
+});
+
 test('pushMetrics PUTs the body with the content type to the group path', async () => {
   await withServer(200, async (base, received) => {
     const url = pushGatewayUrl(base, 'voiceload', { build: 'abc' });
