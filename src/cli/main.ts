@@ -18,6 +18,7 @@ import { registerCompareCommand } from './compareCommand.js';
 import { registerReportCommand } from './reportCommand.js';
 import { registerCapacityCommand } from './capacityCommand.js';
 import { registerDemoCommand } from './demoCommand.js';
+import { registerLivekitCommand } from './livekitCommand.js';
 import { registerRunCommand } from './runCommand.js';
 import { normalizeSippArgs } from './runOptions.js';
 
@@ -156,5 +157,6 @@ registerCompareCommand(program, fail);
 registerReportCommand(program, fail);
 registerCapacityCommand(program, version, fail);
 registerDemoCommand(program, version, fail);
+registerLivekitCommand(program, fail);
 
 program.parseAsync(normalizeSippArgs(process.argv)).catch(fail);

@@ -1,21 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { compareRuns } from '../../src/compare/compareRuns.js';
 import { formatCompareHtml } from '../../src/compare/formatCompareHtml.js';
 import { loadRunDir } from '../../src/compare/loadRunDir.js';
 import { parseGates } from '../../src/compare/parseGate.js';
 import { writeRunDir } from './runDirFixture.js';
+import { CHROMIUM_SKIP, withLocalPage } from '../helpers/chromiumPage.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// No network of any kind: the page must not need it, and Chromium must not phone home.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-test('compare html in headless Chromium: the verdict, gate and metric rows render; no console errors, no network', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} not installed (Debian package chromium)`, timeout: 30_000 }, async (t) => {
+test('compare html in headless Chromium: the verdict, gate and metric rows render; no console errors, no network', { skip: CHROMIUM_SKIP, timeout: 30_000 }, async (t) => {
   const outDir = mkdtempSync(join(tmpdir(), 'voiceload-compare-chromium-'));
   writeRunDir(join(outDir, 'a'), { seed: 1, calls: 120, tags: { build: 'a1' } });
   // A hostile tag: it would alert() if it ever ran as markup.
@@ -23,22 +18,7 @@ test('compare html in headless Chromium: the verdict, gate and metric rows rende
   const c = compareRuns(await loadRunDir(join(outDir, 'a')), await loadRunDir(join(outDir, 'b')), parseGates(['ttfa_ms.p95=10%', 'failure_rate.rate=0.01']));
   const file = join(outDir, 'comparison.html');
   writeFileSync(file, formatCompareHtml(c));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('dialog', (d) => {
-      problems.push(`dialog: ${d.message()}`);
-      void d.dismiss();
-    });
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  await withLocalPage(file, { width: 1300, height: 900 }, async ({ page, problems, requests }) => {
     assert.equal(await page.title(), 'voiceload compare: build=<script>alert(1)</script> vs build=a1');
     assert.match(await page.textContent('#verdict') ?? '', /REGRESSED: ttfa_ms p95/);
     // Strings, not functions: the tests compile without the DOM library.
@@ -61,7 +41,5 @@ test('compare html in headless Chromium: the verdict, gate and metric rows rende
     t.diagnostic(`screenshot: ${screenshot}`);
     assert.deepEqual(problems, []);
     assert.deepEqual(requests.filter((u) => !u.startsWith('file:')), [], 'no request leaves the file');
-  } finally {
-    await browser.close();
-  }
+  });
 });
