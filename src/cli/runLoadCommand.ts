@@ -10,6 +10,8 @@ import { formatLoadSummary } from '../report/loadSummary.js';
 import { writeHtmlReport } from '../report/html/writeHtmlReport.js';
 import { formatProgress, formatTimelineCsv, type RunSummaryDoc, type Threshold } from '../results/index.js';
 import { writeScrapeCsv } from '../scrape/writeScrapeCsv.js';
+import { createLivekitCallObserver, formatLivekitObserverStats, type LivekitCallObserver } from '../livekit/livekitCallObserver.js';
+import { readLivekitCredentials } from '../livekit/livekitCredentials.js';
 import { ExitCode } from './exitCodes.js';
 import { writeMachineOutputs } from './machineOutputs.js';
 import { describePlan, loadPlanOf, plannedLengthMs } from './loadPlanOf.js';
@@ -54,6 +56,7 @@ export async function runLoadCommand(spec: LoadCommandSpec, io: CommandIo): Prom
   const progress = progressPrinter(io);
   const totalMs = plannedLengthMs(plan);
   const clock = new SystemClock();
+  const observer = config.livekit === undefined ? undefined : await startLivekitObserver(config.livekit, clock, (message) => progress.line(`warning: ${message}`));
   const handle = startLoad({
     run: { ...spec.run, plan, seed: config.seed, runId: config.runId },
     shards,
@@ -76,6 +79,7 @@ export async function runLoadCommand(spec: LoadCommandSpec, io: CommandIo): Prom
     },
     onShardError: (ev) => progress.line(`voiceload: worker ${ev.shard}: ${ev.message}${ev.hint === undefined ? '' : `\nhint: ${ev.hint}`}`),
     onWarning: (message) => progress.line(`warning: ${message}`),
+    ...(observer === undefined ? {} : { callObserver: observer }),
   });
   const scraper = startRunScrape(config.scrapeUrls ?? [], { intervalMs: config.intervalMs, clock, onWarning: (message) => progress.line(`warning: ${message}`) });
   let forced: ReturnType<typeof setTimeout> | undefined;
@@ -104,6 +108,7 @@ export async function runLoadCommand(spec: LoadCommandSpec, io: CommandIo): Prom
     progress.done();
   }
   const summary = outcome.summary;
+  if (observer !== undefined) io.stderr(formatLivekitObserverStats(observer.stats()) + '\n');
   if (scraper !== undefined && config.outDir !== undefined) {
     // Before the HTML report, which charts it.
     outcome.files.push(writeScrapeCsv(config.outDir, scraper.rows(runZeroClockMs(summary.startedAt))));
@@ -132,6 +137,19 @@ export async function runLoadCommand(spec: LoadCommandSpec, io: CommandIo): Prom
   for (const f of [...outcome.files, ...machine.files]) io.stderr(`wrote ${f}\n`);
   const code = exitCodeOf(config, outcome, summary, io);
   return machine.writeFailed && code === ExitCode.ok ? ExitCode.internal : code;
+}
+
+/**
+ * --livekit: the room observer, with the credentials from the environment. When the LiveKit SDKs
+ * cannot be loaded the run goes on without the breakdown, and says so once.
+ */
+async function startLivekitObserver(settings: NonNullable<RunConfig['livekit']>, clock: SystemClock, warn: (message: string) => void): Promise<LivekitCallObserver | undefined> {
+  try {
+    return await createLivekitCallObserver(readLivekitCredentials(process.env), { ...settings, clock, onWarning: warn });
+  } catch (e) {
+    warn(`--livekit: no stage breakdown in this run: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
 }
 
 function exitCodeOf(config: RunConfig, outcome: LoadRunOutcome, summary: RunSummaryDoc, io: CommandIo): number {

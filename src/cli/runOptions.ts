@@ -9,6 +9,8 @@ import { parseRecordPolicy, type RecordPolicy } from '../load/recordPolicy.js';
 import { parseThreshold } from '../results/parseThreshold.js';
 import type { Threshold } from '../results/threshold.js';
 import { checkScrapeUrl } from '../scrape/checkScrapeUrl.js';
+import { LIVEKIT_API_KEY_ENV, LIVEKIT_API_SECRET_ENV, LIVEKIT_URL_ENV } from '../livekit/livekitCredentials.js';
+import { DEFAULT_ROOM_PREFIX } from '../livekit/provisionSpec.js';
 
 /** Options of `voiceload run` as the argument parser hands them over (strings, unvalidated). */
 export interface RawRunOptions {
@@ -55,6 +57,9 @@ export interface RawRunOptions {
   probe?: boolean;
   /** `--scrape URL` (repeatable). */
   scrape?: string[];
+  livekit?: boolean;
+  livekitRoomPrefix?: string;
+  livekitMaxRooms?: string;
 }
 
 /** A validated `voiceload run`. */
@@ -119,6 +124,11 @@ export interface RunConfig {
   traceStat: boolean;
   /** --scrape: Prometheus endpoints of the target, sampled every interval into --out's scrape.csv. */
   scrapeUrls?: string[];
+  /**
+   * --livekit: observe each call's LiveKit room for the per-turn stage breakdown. The credentials are
+   * read from the environment when the run starts (never kept here: this config goes into summary.json).
+   */
+  livekit?: { roomPrefix: string; maxRooms: number };
   json: boolean;
   verbose: boolean;
 }
@@ -255,6 +265,7 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
   const scrapeUrls = raw.scrape ?? [];
   problems.push(...scrapeUrls.flatMap((u) => checkScrapeUrl(u) ?? []));
   if (scrapeUrls.length > 0 && outputs.outDir === undefined) problems.push('--scrape writes what it samples to --out DIR/scrape.csv: give --out');
+  const livekit = livekitOf(raw, format, env, problems);
   if (problems.length > 0) throw new VoiceloadError('CLI_USAGE', problems.join('\n'), { hint: 'run `voiceload run --help` for the options' });
   const password = env[SIP_PASSWORD_ENV];
   return {
@@ -292,6 +303,7 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
     maxFailureRate,
     traceStat: raw.traceStat === true,
     ...(scrapeUrls.length === 0 ? {} : { scrapeUrls }),
+    ...(livekit === undefined ? {} : { livekit }),
     probe: raw.probe !== false,
     json: raw.json === true,
     verbose: raw.verbose === true,
@@ -336,4 +348,18 @@ export function remoteToUri(remote: string, scenarioTarget: string | undefined):
   if (/^sips?:/i.test(remote)) return remote;
   const user = scenarioTarget === undefined ? 'service' : (/^sips?:([^@;?]*)@/i.exec(scenarioTarget)?.[1] ?? 'service');
   return `sip:${user}@${remote}`;
+}
+
+/** --livekit and its settings; the credentials must be in the environment (checked here, read at run time). */
+function livekitOf(raw: RawRunOptions, format: string, env: Record<string, string | undefined>, problems: string[]): RunConfig['livekit'] {
+  if (raw.livekit !== true) {
+    if (raw.livekitRoomPrefix !== undefined || raw.livekitMaxRooms !== undefined) problems.push('--livekit-room-prefix and --livekit-max-rooms go with --livekit');
+    return undefined;
+  }
+  if (format !== 'yaml') problems.push('--livekit observes conversation scenarios (.yaml) whose calls carry X-Lk-Test-Id');
+  const missing = [LIVEKIT_URL_ENV, LIVEKIT_API_KEY_ENV, LIVEKIT_API_SECRET_ENV].filter((n) => (env[n] ?? '').trim() === '');
+  if (missing.length > 0) problems.push(`--livekit needs ${missing.join(', ')} in the environment (the LiveKit project's URL and API key)`);
+  const maxRooms = raw.livekitMaxRooms === undefined ? 200 : Number(raw.livekitMaxRooms);
+  if (!Number.isInteger(maxRooms) || maxRooms < 1) problems.push(`--livekit-max-rooms must be an integer ≥ 1, not "${raw.livekitMaxRooms}"`);
+  return { roomPrefix: raw.livekitRoomPrefix ?? DEFAULT_ROOM_PREFIX, maxRooms };
 }

@@ -83,7 +83,35 @@ export interface CallRecord {
   agentReplyMs: number[];
   rtp: { sentPackets: number; receivedPackets: number; lossPct: number; jitterMs: number; maxGapMs: number } | null;
   dataRow?: number;
+  /**
+   * `run --livekit`: what happened inside the agent on each turn, aligned with `ttfaMs` (null where
+   * nothing was observed for that turn); absent when the run did not observe the rooms.
+   */
+  turnStages?: (TurnStageBreakdown | null)[];
   detail: unknown;
+}
+
+/**
+ * One turn's time to first agent audio taken apart (LiveKit Agents' per-turn metrics, matched to the
+ * caller's turn): end-of-utterance delay, then STT, LLM time to first token, TTS time to first byte;
+ * the remainder is what those stages do not explain (network, the SIP bridge, jitter buffers, framing).
+ * Each null where the agent did not report it.
+ */
+export interface TurnStageBreakdown {
+  /** Caller's speech end → the agent commits the turn (VAD, turn detection and the final transcript). */
+  eouDelayMs: number | null;
+  /** Final transcript after the caller stopped speaking. */
+  transcriptionDelayMs: number | null;
+  /** The STT request's own duration (non-streaming STT). */
+  sttMs: number | null;
+  /** LLM time to first token. */
+  llmTtftMs: number | null;
+  /** TTS time to first byte of audio. */
+  ttsTtfbMs: number | null;
+  /** ttfaMs − (eouDelay + llmTtft + ttsTtfb), clamped at 0. */
+  transportRemainderMs: number | null;
+  /** SIP-side onset of the reply − its onset in the LiveKit room: the SIP bridge's own delay. */
+  bridgeDelayMs: number | null;
 }
 
 /** Arrivals that found the concurrency cap full (open model): counted, never silently delayed. */
@@ -97,7 +125,8 @@ export type ShardEvent =
   /** Set up (scenario prepared, sockets bound) and waiting for the run's common start. */
   | { type: 'shard_ready'; shard: number }
   | { type: 'call_started'; shard: number; callNumber: number; intendedStartAtMs: number; startedAtMs: number; callId?: string }
-  | { type: 'call_answered'; shard: number; callNumber: number; atMs: number }
+  /** testId: the X-Lk-Test-Id the call carried, when the scenario set one (the key to its LiveKit room). */
+  | { type: 'call_answered'; shard: number; callNumber: number; atMs: number; testId?: string }
   | { type: 'call_ended'; record: CallRecord }
   | { type: 'call_dropped'; drop: DropRecord }
   /** --record: the recordings this shard kept (sent once, before shard_done). */

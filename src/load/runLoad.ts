@@ -16,6 +16,7 @@ import {
   type ThresholdResult,
   type TimelineRow,
 } from '../results/index.js';
+import type { CallObserver } from './callObserver.js';
 import type { CallRecord, ShardEvent } from './loadTypes.js';
 import { unmeasuredCallRecord } from './callRecord.js';
 import { mergeRecordings, type RecordingEntry } from './recordingSink.js';
@@ -46,6 +47,8 @@ export interface RunLoadOptions {
   targetRatePerSec?: number | ((atMs: number) => number);
   onProgress?: (snapshot: ProgressSnapshot) => void;
   onCallEnded?: (record: CallRecord) => void;
+  /** Watches each call from the agent's side; its records are held until it has added what it saw. */
+  callObserver?: CallObserver;
   /** A shard failed to start or died: said once per shard. */
   onShardError?: (ev: Extract<ShardEvent, { type: 'shard_error' }>) => void;
   /** A lint warning about the scenario: said once per run, however many shards see it. */
@@ -103,6 +106,14 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
   let progressTimer: TimerHandle | undefined;
   let lastReported = -1;
   const warnings = new Map<string, string>();
+  // Records the call observer still holds (their calls have ended).
+  const observing = new Set<Promise<void>>();
+  const keep = (record: CallRecord): void => {
+    histograms.recordCall(record);
+    counters.recordCall(record);
+    calls?.write(record);
+    o.onCallEnded?.(record);
+  };
 
   const onEvent = (ev: ShardEvent): void => {
     timeline.onEvent(ev);
@@ -114,16 +125,15 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
       case 'call_answered': {
         const started = unended.get(ev.callNumber);
         if (started !== undefined) answeredAt.set(ev.callNumber, ev.atMs);
+        if (ev.testId !== undefined) o.callObserver?.callAnswered(ev.testId);
         return;
       }
       case 'call_ended':
         active--;
         unended.delete(ev.record.callNumber);
         answeredAt.delete(ev.record.callNumber);
-        histograms.recordCall(ev.record);
-        counters.recordCall(ev.record);
-        calls?.write(ev.record);
-        o.onCallEnded?.(ev.record);
+        if (o.callObserver === undefined) keep(ev.record);
+        else observing.add(o.callObserver.callEnded(ev.record, runStartEpochMs).then(keep, () => keep(ev.record)));
         return;
       case 'call_dropped':
         counters.recordDrop(ev.drop);
@@ -192,6 +202,11 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
 
   const done = host.run().then(
     async (shardEnds) => {
+      endUnended();
+      if (o.callObserver !== undefined) {
+        await Promise.all(observing);
+        await o.callObserver.close();
+      }
       const outcome = finish(shardEnds);
       if (o.outDir !== undefined && o.run.record !== undefined) {
         // Each shard kept its own slowest N: together they hold the run's; keep those only.
@@ -202,17 +217,23 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
       }
       return outcome;
     },
-    (e: unknown) => {
+    async (e: unknown) => {
       progressTimer?.cancel();
+      await o.callObserver?.close().catch(() => undefined);
       calls?.close();
       throw e;
     },
   );
 
-  const finish = (shardEnds: ShardEnd[]): LoadRunOutcome => {
+  /** Calls whose workers stopped before they could report (a hard stop) still end, as `aborted`. */
+  const endUnended = (): void => {
     progressTimer?.cancel();
     const stoppedAtMs = o.clock.nowMs() - runStartClockMs;
     for (const started of [...unended.values()]) onEvent({ type: 'call_ended', record: abortedRecord(started, answeredAt.get(started.callNumber) ?? null, stoppedAtMs) });
+  };
+
+  const finish = (shardEnds: ShardEnd[]): LoadRunOutcome => {
+    progressTimer?.cancel();
     calls?.close();
     const endedRunMs = o.clock.nowMs() - runStartClockMs;
     const summary = buildRunSummary({

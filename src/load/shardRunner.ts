@@ -146,7 +146,9 @@ async function launchCall(config: ShardConfig, r: ShardResources, ctx: LaunchCon
       ...(recorder === undefined ? {} : { onAgentFrame: (pcm: Int16Array, arrivalMs: number) => recorder.push(pcm, arrivalMs) }),
       ...(config.userAgent === undefined ? {} : { userAgent: config.userAgent }),
       onEvent: (ev) => {
-        if (ev.type === 'answered') env.emit({ type: 'call_answered', shard, callNumber, atMs: env.toRunMs(ev.atMs) });
+        if (ev.type !== 'answered') return;
+        const testId = planned === undefined ? null : testIdOf(planned);
+        env.emit({ type: 'call_answered', shard, callNumber, atMs: env.toRunMs(ev.atMs), ...(testId === null ? {} : { testId }) });
       },
     });
     const record = toCallRecord(result, {
