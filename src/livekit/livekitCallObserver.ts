@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { CallObserver } from '../load/callObserver.js';
-import type { CallRecord, TurnStageBreakdown } from '../load/loadTypes.js';
+import type { CallRecord, ObservedRoom, TurnStageBreakdown } from '../load/loadTypes.js';
 import { callerTurnsFromRecord } from './callerTurns.js';
 import type { LivekitCredentials } from './livekitCredentials.js';
 import { matchTurnStages, type StageMatchCounts, type TurnStages } from './matchTurnStages.js';
@@ -72,13 +72,21 @@ export function observeCalls(listing: RoomListing, connect: ConnectObserver, set
         stats.calls++;
         stats.byStatus[observed.status] = (stats.byStatus[observed.status] ?? 0) + 1;
         stats.turns += record.ttfaMs.length;
-        if (observed.observation === null) return record;
-        const match = matchTurnStages(callerTurnsFromRecord(record, runStartEpochMs), observed.observation);
+        const obs = observed.observation;
+        const toRunMs = (epochMs: number): number => epochMs - runStartEpochMs;
+        const livekitRoom: ObservedRoom = {
+          status: observed.status,
+          name: observed.roomName,
+          agentJoinedAtMs: obs?.agentJoinedAtEpochMs == null ? null : toRunMs(obs.agentJoinedAtEpochMs),
+          agentStates: (obs?.stateChanges ?? []).map((c) => ({ state: c.state, atMs: toRunMs(c.atEpochMs) })),
+        };
+        if (obs === null) return { ...record, livekitRoom };
+        const match = matchTurnStages(callerTurnsFromRecord(record, runStartEpochMs), obs);
         for (const [k, v] of Object.entries(match.unmatched) as [keyof StageMatchCounts, number][]) stats.unmatched[k] += v;
         const byTurn = new Map(match.turns.map((t) => [t.turnIndex, t]));
         const turnStages = record.ttfaMs.map((_, i) => breakdownOf(byTurn.get(i)));
         stats.turnsWithStages += turnStages.filter((t) => t !== null).length;
-        return { ...record, turnStages };
+        return { ...record, turnStages, livekitRoom };
       } catch {
         // The observation is extra: a call never loses its record because of it.
         return record;

@@ -88,7 +88,20 @@ export interface CallRecord {
    * nothing was observed for that turn); absent when the run did not observe the rooms.
    */
   turnStages?: (TurnStageBreakdown | null)[];
+  /** `run --livekit`: the call's room as the hidden observer saw it (absent when the run did not observe rooms). */
+  livekitRoom?: ObservedRoom;
   detail: unknown;
+}
+
+/** A call's LiveKit room, seen from inside: times are run ms, like the record's other `...AtMs`. */
+export interface ObservedRoom {
+  /** How the observation went: `observed`, or why not (`room_not_found`, `pool_full`, `unreachable`, …). */
+  status: string;
+  name: string | null;
+  /** When the agent participant joined (null: unknown, e.g. it was there before the observer). */
+  agentJoinedAtMs: number | null;
+  /** The agent's `lk.agent.state` changes (listening, thinking, speaking, …) as the observer saw them. */
+  agentStates: { state: string; atMs: number }[];
 }
 
 /**

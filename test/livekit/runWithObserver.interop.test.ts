@@ -46,6 +46,9 @@ test('run with a call observer: every turn of every call gets the stage breakdow
       for (const t of turnsOf(testId)) {
         if (sent.has(t.index) || t.endOfUtteranceAtMs === null) continue;
         sent.add(t.index);
+        // The agent's state attribute as LiveKit Agents sets it: thinking once the turn is committed, speaking with the reply.
+        recorder.attributesChanged('agent-1', { 'lk.agent.state': 'thinking' }, epochOf(t.sttDoneAtMs ?? t.endOfUtteranceAtMs));
+        if (t.firstReplyPacketSentAtMs !== null) recorder.attributesChanged('agent-1', { 'lk.agent.state': 'speaking' }, epochOf(t.firstReplyPacketSentAtMs));
         const record = serializeVoiceloadRecord({
           v: 1,
           type: 'turn_metrics',
@@ -100,6 +103,11 @@ test('run with a call observer: every turn of every call gets the stage breakdow
       assert.equal(call.outcome, 'completed', call.reasonText ?? '');
       const truthTurns = turnsOf(call.testId!);
       assert.equal(call.turnStages?.length, call.ttfaMs.length, `call ${call.testId}`);
+      assert.equal(call.livekitRoom?.status, 'observed');
+      assert.equal(call.livekitRoom.name, `vl-${call.testId}`);
+      const states = call.livekitRoom.agentStates;
+      assert.deepEqual(states.map((s) => s.state), ['thinking', 'speaking', 'thinking', 'speaking']);
+      assert.ok(states.every((s) => s.atMs > call.startedAtMs && s.atMs < call.endedAtMs), JSON.stringify(states));
       assert.equal(call.ttfaMs.length, 2);
       call.turnStages!.forEach((stages, i) => {
         const t = truthTurns.find((x) => x.index === i)!;
