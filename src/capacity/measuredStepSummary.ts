@@ -28,7 +28,8 @@ export interface MeasuredSummaryParts {
  * calls that STARTED in the window. Turns: those whose reply began inside the window
  * (`replyOnsetAtMs`), from any call, so the long calls of a closed model, which mostly start in the
  * warmup, are measured at the level held; a turn without a reply counts only for a call that
- * started in the window and was not cut (it cannot be placed in time otherwise).
+ * started in the window and was not cut (it cannot be placed in time otherwise). A turn's stage
+ * breakdown (`run --livekit`) is counted with its turn.
  */
 export function measuredStepSummary(records: readonly CallRecord[], window: MeasuredWindow, parts: MeasuredSummaryParts): RunSummaryDoc {
   const histograms = new MetricHistograms();
@@ -38,11 +39,17 @@ export function measuredStepSummary(records: readonly CallRecord[], window: Meas
     if (r.startedAtMs >= window.toMs || r.endedAtMs < window.fromMs) continue;
     const cut = r.reason === 'aborted' && r.endedAtMs >= window.toMs;
     const startedIn = r.startedAtMs >= window.fromMs && !cut;
-    const turns = r.ttfaMs.filter((t, i) => (t === null ? startedIn && (r.replyOnsetAtMs?.[i] ?? null) === null : inWindow(r.replyOnsetAtMs?.[i])));
-    const record: CallRecord = cut ? { ...r, outcome: 'completed', reason: null, reasonText: null, ttfaMs: turns } : { ...r, ttfaMs: turns };
+    const kept = r.ttfaMs.flatMap((t, i) => ((t === null ? startedIn && (r.replyOnsetAtMs?.[i] ?? null) === null : inWindow(r.replyOnsetAtMs?.[i])) ? [i] : []));
+    const turns = kept.map((i) => r.ttfaMs[i] ?? null);
+    const stages = r.turnStages === undefined ? undefined : kept.map((i) => r.turnStages?.[i] ?? null);
+    const measured: CallRecord = { ...r, ttfaMs: turns, ...(stages === undefined ? {} : { turnStages: stages }) };
+    const record: CallRecord = cut ? { ...measured, outcome: 'completed', reason: null, reasonText: null } : measured;
     counters.recordCall(record);
     if (r.startedAtMs >= window.fromMs) histograms.recordCall(record);
-    else for (const t of turns) if (t !== null) histograms.record('ttfa_ms', t);
+    else {
+      for (const t of turns) if (t !== null) histograms.record('ttfa_ms', t);
+      for (const stage of stages ?? []) histograms.recordTurnStages(stage);
+    }
   }
   return buildRunSummary({
     config: parts.config,

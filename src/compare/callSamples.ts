@@ -1,5 +1,6 @@
 import type { CallRecord } from '../load/loadTypes.js';
 import type { HistogramMetric } from '../results/metricNames.js';
+import { turnStageSamples } from '../results/turnStageSamples.js';
 
 /** Per-metric samples, and one 0/1 per call for failure_rate, collected call by call. */
 export class CallSamples {
@@ -19,6 +20,7 @@ export class CallSamples {
     put('invite_to_answer_ms', r.inviteToAnswerMs);
     put('greeting_ttfa_ms', r.greetingTtfaMs);
     for (const t of r.ttfaMs) put('ttfa_ms', t);
+    for (const stage of r.turnStages ?? []) for (const [name, v] of turnStageSamples(stage)) put(name, v);
     for (const v of r.agentReplyMs ?? []) put('agent_reply_ms', v);
     for (const v of r.bargeInStopMs ?? []) put('barge_in_stop_ms', v);
     if (r.rtp !== null && r.rtp !== undefined && r.rtp.receivedPackets > 0) {

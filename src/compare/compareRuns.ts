@@ -1,6 +1,7 @@
 import { createRng } from '../core/rng.js';
 import { HISTOGRAM_METRICS } from '../results/metricNames.js';
 import type { HistogramMetric } from '../results/metricNames.js';
+import { attributeTtfa } from './attributeTtfa.js';
 import { bootstrapPercentileDiff } from './bootstrap.js';
 import { COMPARE_SCHEMA, COMPARED_STATS } from './comparison.js';
 import type { Comparison, GateResult, MetricComparison, RunInfo, StatChange } from './comparison.js';
@@ -21,7 +22,8 @@ export interface CompareOptions {
 /**
  * Pure: baseline and candidate → the comparison. Every histogram metric with samples in both runs
  * and failure_rate are compared; every gate is evaluated. Higher is worse for every comparable
- * metric (latencies, jitter, loss, failure rate), so a regression is a positive change.
+ * metric (latencies, jitter, loss, failure rate), so a regression is a positive change. A
+ * significant ttfa_ms change is attributed to the stage that moved when both runs have stages.
  */
 export function compareRuns(baseline: LoadedRun, candidate: LoadedRun, gates: readonly RegressionGate[] = [], options: CompareOptions = {}): Comparison {
   const alpha = options.alpha ?? 0.05;
@@ -33,6 +35,7 @@ export function compareRuns(baseline: LoadedRun, candidate: LoadedRun, gates: re
   }
   metrics.push(failureRateComparison(baseline, candidate, alpha));
   const gateResults = gates.map((g, i) => evaluateGate(g, baseline, candidate, metrics, { alpha, seed: seed + i, iterations: options.iterations ?? 1000 }));
+  const attribution = attributeTtfa(metrics);
   return {
     schema: COMPARE_SCHEMA,
     alpha,
@@ -42,6 +45,7 @@ export function compareRuns(baseline: LoadedRun, candidate: LoadedRun, gates: re
     metrics,
     gates: gateResults,
     passed: gateResults.every((g) => g.status !== 'fail'),
+    ...(attribution === null ? {} : { attribution }),
   };
 }
 

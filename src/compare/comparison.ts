@@ -1,3 +1,4 @@
+import type { TtfaAttribution } from './attributeTtfa.js';
 import type { PercentileDiffInterval } from './bootstrap.js';
 import type { MannWhitneyResult } from './mannWhitney.js';
 import type { CompareMetric, GateStat, RegressionGate } from './regressionGate.js';
@@ -68,4 +69,6 @@ export interface Comparison {
   gates: GateResult[];
   /** No gate failed. */
   passed: boolean;
+  /** ttfa_ms changed significantly and both runs have stage metrics (`run --livekit`): the stage that moved. */
+  attribution?: TtfaAttribution;
 }

@@ -1,6 +1,6 @@
 import { escapeHtml as e } from '../report/html/escapeHtml.js';
 import type { Comparison, MetricComparison, RunInfo, StatChange } from './comparison.js';
-import { changeText, num, runName, unitOf, signedPct } from './compareText.js';
+import { attributionText, changeText, num, runName, unitOf, signedPct } from './compareText.js';
 import { formatP } from './compareRuns.js';
 import { formatLimit } from './regressionGate.js';
 
@@ -55,6 +55,7 @@ export function formatCompareHtml(c: Comparison): string {
     `<h1>${e(title)}</h1>`,
     `<div class="meta">candidate <code>${e(c.candidate.dir)}</code> vs baseline <code>${e(c.baseline.dir)}</code></div>`,
     verdict(c),
+    attribution(c),
     runs(c),
     gates(c, scale),
     metrics(c, scale),
@@ -77,6 +78,12 @@ function verdict(c: Comparison): string {
   }
   const items = failed.map((g) => `<li><code>${e(g.source)}</code>: ${e(g.note)}</li>`).join('');
   return `<div class="banner fail" id="verdict" data-status="regressed"><div class="v">❌ REGRESSED: ${failed.map((g) => `${e(g.metric)} ${e(g.stat)}`).join(', ')}</div>${failed.length} of ${c.gates.length} gates failed (α = ${c.alpha}):<ul>${items}</ul>${warn}</div>`;
+}
+
+function attribution(c: Comparison): string {
+  const a = c.attribution;
+  if (a === undefined) return '';
+  return `<p id="attribution" data-direction="${a.direction}" data-stage="${e(a.stage?.metric ?? '')}"><b>Attributed to</b>: ${e(attributionText(a))}.</p>`;
 }
 
 function runs(c: Comparison): string {

@@ -1,5 +1,5 @@
 import type { Comparison, MetricComparison, RunInfo, StatChange } from './comparison.js';
-import { changeText, num, runName, unitOf } from './compareText.js';
+import { attributionText, changeText, num, runName, unitOf } from './compareText.js';
 import { formatP } from './compareRuns.js';
 import { formatLimit } from './regressionGate.js';
 
@@ -15,6 +15,7 @@ export function formatCompareMarkdown(c: Comparison): string {
   if (c.gates.length === 0) out.push('No regression gates were given (`--max-regression`): the table below is for reading.');
   else if (failed.length === 0) out.push(`✅ **No significant regression** beyond the limits (${c.gates.length} gate${c.gates.length === 1 ? '' : 's'}, α = ${c.alpha}).`);
   else out.push(`❌ **Regression**: ${failed.map((g) => `\`${g.metric}\` ${g.stat}`).join(', ')} (α = ${c.alpha}).`);
+  if (c.attribution !== undefined) out.push('', `**Attributed to**: ${attributionText(c.attribution)}.`);
   out.push('');
   out.push('| | run | tags | calls | started |');
   out.push('|---|---|---|---:|---|');

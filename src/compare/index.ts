@@ -10,6 +10,8 @@ export { CallSamples } from './callSamples.js';
 export type { LoadedRun } from './loadedRun.js';
 export { loadRunDir } from './loadRunDir.js';
 export { compareRuns } from './compareRuns.js';
+export { attributeTtfa } from './attributeTtfa.js';
+export type { TtfaAttribution } from './attributeTtfa.js';
 export type { CompareOptions } from './compareRuns.js';
 export { COMPARE_SCHEMA, COMPARED_STATS } from './comparison.js';
 export type { Comparison, MetricComparison, GateResult, StatChange, RunInfo, ComparedStat } from './comparison.js';

@@ -1,6 +1,7 @@
 /** The load engine's results: HDR histograms, counters, timeline, thresholds and the --out files. */
-export { HISTOGRAM_METRICS, COUNTER_METRICS, RATE_METRICS, VALUE_SCALE, MAX_VALUE, isHistogramMetric, isCounterMetric, isRateMetric } from './metricNames.js';
-export type { HistogramMetric, CounterMetric, RateMetric } from './metricNames.js';
+export { HISTOGRAM_METRICS, STAGE_METRICS, TTFA_STAGE_METRICS, COUNTER_METRICS, RATE_METRICS, VALUE_SCALE, MAX_VALUE, isHistogramMetric, isStageMetric, isCounterMetric, isRateMetric } from './metricNames.js';
+export type { HistogramMetric, StageMetric, CoreHistogramMetric, CounterMetric, RateMetric } from './metricNames.js';
+export { turnStageSamples, STAGE_FIELDS } from './turnStageSamples.js';
 export { MetricHistograms } from './metricHistograms.js';
 export type { MetricStats } from './metricHistograms.js';
 export { RunCounters } from './runCounters.js';

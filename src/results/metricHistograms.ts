@@ -1,9 +1,10 @@
 import hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import type { CallRecord } from '../load/loadTypes.js';
+import type { CallRecord, TurnStageBreakdown } from '../load/loadTypes.js';
 import { VoiceloadError } from '../core/errors.js';
 import { HISTOGRAM_METRICS, MAX_VALUE, VALUE_SCALE, isHistogramMetric } from './metricNames.js';
 import type { HistogramMetric } from './metricNames.js';
+import { turnStageSamples } from './turnStageSamples.js';
 
 /**
  * One metric over a run, in its unit (ms, or % for rtp_loss_pct); nulls when it has no samples.
@@ -62,6 +63,7 @@ export class MetricHistograms {
     maybe('invite_to_answer_ms', r.inviteToAnswerMs);
     maybe('greeting_ttfa_ms', r.greetingTtfaMs);
     for (const t of r.ttfaMs) maybe('ttfa_ms', t);
+    for (const stage of r.turnStages ?? []) this.recordTurnStages(stage);
     for (const v of r.agentReplyMs) this.record('agent_reply_ms', v);
     for (const v of r.bargeInStopMs) this.record('barge_in_stop_ms', v);
     if (r.rtp !== null && r.rtp.receivedPackets > 0) {
@@ -70,6 +72,11 @@ export class MetricHistograms {
       this.record('rtp_loss_pct', r.rtp.lossPct);
     }
     this.record('start_lag_ms', r.startLagMs);
+  }
+
+  /** Records one turn's stage metrics (`run --livekit`); a null turn or field adds nothing. */
+  recordTurnStages(stage: TurnStageBreakdown | null | undefined): void {
+    for (const [name, v] of turnStageSamples(stage)) this.record(name, v);
   }
 
   /** Adds every sample of `other` (exact: identical bucket layouts). */

@@ -14,9 +14,36 @@ export const HISTOGRAM_METRICS = [
   'rtp_jitter_ms',
   'rtp_loss_pct',
   'start_lag_ms',
+  // `run --livekit`: one turn's TTFA taken apart (TurnStageBreakdown); absent from runs without it.
+  'eou_delay_ms',
+  'transcription_delay_ms',
+  'stt_ms',
+  'llm_ttft_ms',
+  'tts_ttfb_ms',
+  'transport_remainder_ms',
+  'bridge_delay_ms',
 ] as const;
 
 export type HistogramMetric = (typeof HISTOGRAM_METRICS)[number];
+
+/**
+ * The per-turn stage metrics (`run --livekit`), in HISTOGRAM_METRICS order. Unlike the other
+ * histogram metrics, summary.json lists them only when they have samples: a run that did not
+ * observe the agent has no such metrics at all.
+ */
+export const STAGE_METRICS = ['eou_delay_ms', 'transcription_delay_ms', 'stt_ms', 'llm_ttft_ms', 'tts_ttfb_ms', 'transport_remainder_ms', 'bridge_delay_ms'] as const;
+export type StageMetric = (typeof STAGE_METRICS)[number];
+/**
+ * The stages that follow one another and add up to a turn's TTFA, in order; STT and transcription
+ * run inside the end-of-utterance delay, the SIP bridge's delay inside the remainder.
+ */
+export const TTFA_STAGE_METRICS = ['eou_delay_ms', 'llm_ttft_ms', 'tts_ttfb_ms', 'transport_remainder_ms'] as const satisfies readonly StageMetric[];
+/** The histogram metrics every summary.json lists (count 0 and nulls when empty). */
+export type CoreHistogramMetric = Exclude<HistogramMetric, StageMetric>;
+
+export function isStageMetric(name: string): name is StageMetric {
+  return (STAGE_METRICS as readonly string[]).includes(name);
+}
 
 /** Stored integer = value × VALUE_SCALE (ms → µs, pct → milli-pct). */
 export const VALUE_SCALE = 1000;

@@ -1,5 +1,5 @@
-import { HISTOGRAM_METRICS } from './metricNames.js';
-import type { HistogramMetric } from './metricNames.js';
+import { HISTOGRAM_METRICS, isStageMetric } from './metricNames.js';
+import type { CoreHistogramMetric, StageMetric } from './metricNames.js';
 import type { MetricHistograms, MetricStats } from './metricHistograms.js';
 import { RunCounters } from './runCounters.js';
 import type { RunCounts } from './runCounters.js';
@@ -40,8 +40,11 @@ export interface RunSummaryDoc {
     turns_no_reply: number;
   };
   rates: { failure_rate: number | null; answer_seizure_ratio: number | null };
-  /** Every histogram metric, in METRICS.md order; empty ones have count 0 and nulls. */
-  metrics: Record<HistogramMetric, SummaryMetric>;
+  /**
+   * Every histogram metric, in METRICS.md order; empty ones have count 0 and nulls. The per-turn
+   * stage metrics (`run --livekit`) are listed only when they have samples.
+   */
+  metrics: Record<CoreHistogramMetric, SummaryMetric> & Partial<Record<StageMetric, SummaryMetric>>;
   /** Samples outside a histogram's range (negative or over 1 h), recorded clamped. */
   valuesClamped: number;
   thresholds: { passed: boolean; results: ThresholdResult[] };
@@ -63,8 +66,8 @@ export interface RunSummaryParts {
 export function buildRunSummary(p: RunSummaryParts): RunSummaryDoc {
   const counts = p.counters instanceof RunCounters ? p.counters.snapshot() : p.counters;
   const metrics = Object.fromEntries(
-    HISTOGRAM_METRICS.map((name) => [name, { unit: name === 'rtp_loss_pct' ? '%' : 'ms', ...p.histograms.stats(name) }]),
-  ) as Record<HistogramMetric, SummaryMetric>;
+    HISTOGRAM_METRICS.filter((name) => !isStageMetric(name) || p.histograms.count(name) > 0).map((name) => [name, { unit: name === 'rtp_loss_pct' ? '%' : 'ms', ...p.histograms.stats(name) }]),
+  ) as RunSummaryDoc['metrics'];
   const results = evaluateThresholds(p.thresholds ?? [], { histograms: p.histograms, counts });
   return {
     schema: SUMMARY_SCHEMA,

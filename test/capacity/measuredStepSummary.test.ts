@@ -68,3 +68,21 @@ test('a step with no call in its window has no failure rate and fails an SLO on 
   assert.equal(s.rates.failure_rate, null);
   assert.equal(s.thresholds.passed, false);
 });
+
+test('stage metrics (run --livekit) follow their turn in or out of the measured window', () => {
+  const stage = (llmTtftMs: number) => ({ eouDelayMs: 200, transcriptionDelayMs: null, sttMs: null, llmTtftMs, ttsTtfbMs: 100, transportRemainderMs: 50, bridgeDelayMs: null });
+  const records = [
+    // Started in the warmup: its warmup turn's LLM TTFT (3000) is left out, its in-window turn's (400) counted.
+    call(1, 1000, 19_000, [[5000, 4000], [600, 12_000]], { turnStages: [stage(3000), stage(400)] }),
+    // Started in the window: every turn in the window counts; the unobserved one adds nothing.
+    call(2, 11_000, 18_000, [[700, 13_000], [800, 15_000], [900, 16_000]], { turnStages: [stage(500), null, stage(600)] }),
+    // Started in the window, its last turn's reply after the window's end.
+    call(3, 12_000, 25_000, [[700, 14_000], [700, 21_000]], { turnStages: [stage(450), stage(9000)] }),
+  ];
+  const s = measuredStepSummary(records, WINDOW, parts);
+  assert.equal(s.metrics.ttfa_ms.count, 5);
+  assert.equal(s.metrics.llm_ttft_ms?.count, 4);
+  assert.ok(Math.abs((s.metrics.llm_ttft_ms?.max ?? 0) - 600) < 1, `max ${s.metrics.llm_ttft_ms?.max}`);
+  assert.equal(s.metrics.eou_delay_ms?.count, 4);
+  assert.equal('stt_ms' in s.metrics, false, 'a stage never reported is absent');
+});

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRng, normalSample } from '../../src/core/rng.js';
-import type { CallRecord } from '../../src/load/loadTypes.js';
+import type { CallRecord, TurnStageBreakdown } from '../../src/load/loadTypes.js';
 import { CallsNdjsonWriter } from '../../src/results/callsNdjsonWriter.js';
 import { MetricHistograms } from '../../src/results/metricHistograms.js';
 import { RunCounters } from '../../src/results/runCounters.js';
@@ -18,9 +18,29 @@ export interface SyntheticRun {
   /** Every n-th call fails (no_reply); 0 = none. */
   failEvery?: number;
   tags?: Record<string, string>;
+  /**
+   * `run --livekit` runs: every replied turn gets a stage breakdown and its ttfa_ms is the sum of
+   * eou + LLM TTFT + TTS TTFB + transport remainder; `llmExtraMs` slows only the LLM stage.
+   */
+  stages?: { llmExtraMs?: number };
 }
 
-/** Synthetic call records: two turns per call, set-up and greeting latencies with noise. */
+/** One turn's stages with noise; ttfa_ms is what they add up to. */
+function turnWithStages(noisy: (mean: number, sd: number) => number, llmExtraMs: number): { ttfaMs: number; stage: TurnStageBreakdown } {
+  const stage: TurnStageBreakdown = {
+    eouDelayMs: noisy(300, 30),
+    transcriptionDelayMs: noisy(250, 25),
+    sttMs: noisy(120, 12),
+    llmTtftMs: noisy(350 + llmExtraMs, 35),
+    ttsTtfbMs: noisy(150, 15),
+    transportRemainderMs: noisy(60, 6),
+    bridgeDelayMs: noisy(20, 2),
+  };
+  const ttfaMs = Math.round((stage.eouDelayMs! + stage.llmTtftMs! + stage.ttsTtfbMs! + stage.transportRemainderMs!) * 100) / 100;
+  return { ttfaMs, stage };
+}
+
+/** Synthetic call records: two turns per call (with `stages`, their breakdown), set-up and greeting latencies with noise. */
 export function syntheticRecords(run: SyntheticRun): CallRecord[] {
   const rng = createRng(run.seed);
   const noisy = (mean: number, sd: number): number => Math.max(1, Math.round((mean + sd * normalSample(rng)) * 100) / 100);
@@ -29,6 +49,8 @@ export function syntheticRecords(run: SyntheticRun): CallRecord[] {
   for (let i = 1; i <= (run.calls ?? 200); i++) {
     const failed = run.failEvery !== undefined && run.failEvery > 0 && i % run.failEvery === 0;
     const start = i * 100;
+    const llmExtraMs = run.stages?.llmExtraMs ?? 0;
+    const staged = run.stages === undefined ? null : [turnWithStages(noisy, llmExtraMs), failed ? null : turnWithStages(noisy, llmExtraMs)];
     records.push(
       callRecord({
         callNumber: i,
@@ -42,7 +64,8 @@ export function syntheticRecords(run: SyntheticRun): CallRecord[] {
         endedAtMs: start + 8000,
         inviteToAnswerMs: noisy(300, 30),
         greetingTtfaMs: noisy(700, 60),
-        ttfaMs: [noisy(800 * factor, 80 * factor), failed ? null : noisy(800 * factor, 80 * factor)],
+        ttfaMs: staged === null ? [noisy(800 * factor, 80 * factor), failed ? null : noisy(800 * factor, 80 * factor)] : staged.map((t) => t?.ttfaMs ?? null),
+        ...(staged === null ? {} : { turnStages: staged.map((t) => t?.stage ?? null) }),
         agentReplyMs: [noisy(1500 * factor, 150 * factor)],
       }),
     );

@@ -122,6 +122,8 @@ test('run with a call observer: every turn of every call gets the stage breakdow
       });
     }
     assert.equal(stats.turnsWithStages, CALLS * 2);
+    // The stages are metrics of the run like any other: in summary.json with every turn's sample.
+    for (const m of ['eou_delay_ms', 'llm_ttft_ms', 'tts_ttfb_ms', 'transport_remainder_ms'] as const) assert.equal(outcome.summary.metrics[m]?.count, CALLS * 2, m);
   } finally {
     await agent.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FAILURE_RATE_CASE, formatJunitXml } from '../../src/report/formatJunitXml.js';
+import { evaluateThresholds } from '../../src/results/evaluateThresholds.js';
+import { parseThreshold } from '../../src/results/parseThreshold.js';
 import { summaryDocFixture } from './summaryDocFixture.js';
 
 /** A tiny XML reader for the test: elements, attributes (entities decoded), text; throws on bad nesting. */
@@ -120,4 +122,15 @@ test('JUnit: a threshold without a measured value fails with the reason', () => 
   const suite = child(parseXml(formatJunitXml(doc)), 'testsuite')[0] as El;
   const msg = child(child(suite, 'testcase')[0] as El, 'failure')[0]?.attrs['message'];
   assert.equal(msg, 'ttfa_ms p(95): no value (ttfa_ms has no samples in this run), limit < 800 ms');
+});
+
+test('JUnit: a threshold on a stage metric (llm_ttft_ms) is a test case like any other', () => {
+  const doc = summaryDocFixture();
+  const llm = { unit: 'ms' as const, count: 4, min: 300, mean: 450, p50: 400, p90: 600, p95: 600, p99: 600, max: 600 };
+  const withStage = { ...doc, metrics: { ...doc.metrics, llm_ttft_ms: llm } };
+  const results = evaluateThresholds([parseThreshold('llm_ttft_ms: p(95)<500')], withStage);
+  const root = parseXml(formatJunitXml({ ...withStage, thresholds: { passed: false, results } }, { scenario: 's' }));
+  const cases = child(child(root, 'testsuite')[0] as El, 'testcase');
+  assert.deepEqual([cases[0]!.attrs['name'], cases[0]!.attrs['classname']], ['llm_ttft_ms: p(95)<500', 'llm_ttft_ms']);
+  assert.equal(child(cases[0] as El, 'failure')[0]?.attrs['message'], 'llm_ttft_ms p(95) = 600 ms, limit < 500 ms');
 });

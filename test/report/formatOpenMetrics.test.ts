@@ -132,3 +132,15 @@ test('values: float noise dropped, NaN and infinities spelled as the format want
   assert.equal(formatValue(-Infinity), '-Inf');
   assert.equal(formatValue(12), '12');
 });
+
+test('OpenMetrics: the per-turn stage metrics (run --livekit) are summaries like the others; a run without them has none', () => {
+  const doc = summaryDocFixture();
+  const plain = parseMetricsText(formatOpenMetrics(doc, { labels }));
+  assert.ok(![...plain.types.keys()].some((f) => f === 'voiceload_llm_ttft_seconds' || f === 'voiceload_eou_delay_seconds'));
+  const llm = { unit: 'ms' as const, count: 4, min: 300, mean: 450, p50: 400, p90: 600, p95: 600, p99: 600, max: 600 };
+  const parsed = parseMetricsText(formatOpenMetrics({ ...doc, metrics: { ...doc.metrics, llm_ttft_ms: llm } }, { labels }));
+  assert.equal(parsed.types.get('voiceload_llm_ttft_seconds'), 'summary');
+  assert.equal(find(parsed.samples, 'voiceload_llm_ttft_seconds', { quantile: '0.95' })?.value, 0.6);
+  assert.equal(find(parsed.samples, 'voiceload_llm_ttft_seconds_count')?.value, 4);
+  assert.ok(Math.abs((find(parsed.samples, 'voiceload_llm_ttft_seconds_sum')?.value ?? 0) - 1.8) < 1e-9);
+});

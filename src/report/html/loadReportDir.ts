@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseCapacityFile, STEP_SUMMARY_FILE } from '../../capacity/capacityFile.js';
 import { VoiceloadError } from '../../core/errors.js';
+import type { TurnStageBreakdown } from '../../load/loadTypes.js';
 import type { RecordingEntry } from '../../load/recordingSink.js';
 import { parseCallLine } from '../../results/formatCallLine.js';
 import { parseHistogramsJson } from '../../results/histogramsFile.js';
@@ -38,12 +39,14 @@ export async function loadReportDir(dir: string): Promise<ReportInputs> {
   const recordings = recordingsText === undefined ? null : parseRecordings(recordingsText, recordingsPath);
   const scrapePath = join(runDir, SCRAPE_FILE);
   const scrapeText = readText(scrapePath, false);
+  const turns = existsSync(callsPath) ? await readTurns(callsPath) : { ttfaMs: [], stages: [] };
   return {
     dir,
     summary,
     timeline: timelineText === undefined ? null : parseTimelineCsv(timelineText).rows,
     histograms: histogramsText === undefined ? null : parseHistogramsJson(histogramsText, histogramsPath).histograms,
-    turnTtfaMs: existsSync(callsPath) ? await readTurns(callsPath) : [],
+    turnTtfaMs: turns.ttfaMs,
+    ...(turns.stages.length === 0 ? {} : { turnStages: turns.stages }),
     // Links stay relative to the report, which sits in `dir`.
     recordings: recordings === null || stepRel === undefined ? recordings : recordings.map((r) => ({ ...r, file: `${stepRel.replace(/\\/g, '/')}/${r.file}` })),
     capacity,
@@ -114,9 +117,13 @@ function readSteps(stepsDir: string): CapacityStepSummary[] {
   return out;
 }
 
-/** Streams calls.ndjson: ttfa_ms per turn index (lines are parsed one by one; `detail` is not kept). */
-async function readTurns(path: string): Promise<(number | null)[][]> {
+/**
+ * Streams calls.ndjson: ttfa_ms per turn index and, for `run --livekit` results, the stage
+ * breakdowns per turn index (lines are parsed one by one; `detail` is not kept).
+ */
+async function readTurns(path: string): Promise<{ ttfaMs: (number | null)[][]; stages: (TurnStageBreakdown | null)[][] }> {
   const turns: (number | null)[][] = [];
+  const stages: (TurnStageBreakdown | null)[][] = [];
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let n = 0;
   for await (const line of lines) {
@@ -124,6 +131,7 @@ async function readTurns(path: string): Promise<(number | null)[][]> {
     if (line.trim() === '') continue;
     const r = parseCallLine(line, `${path}:${n}`);
     r.ttfaMs.forEach((v, i) => (turns[i] ??= []).push(typeof v === 'number' ? v : null));
+    if (Array.isArray(r.turnStages)) r.turnStages.forEach((b, i) => (stages[i] ??= []).push(typeof b === 'object' ? b : null));
   }
-  return turns;
+  return { ttfaMs: turns, stages };
 }

@@ -1,6 +1,7 @@
 import { embedJson, escapeHtml, inlineRaw } from './escapeHtml.js';
 import { REPORT_CLIENT_SCRIPT } from './reportClientScript.js';
 import type { ReportModel } from './reportModel.js';
+import { STAGE_CSS, stageSectionHtml } from './stageSectionHtml.js';
 import type { ChartAssets } from './uplotAssets.js';
 
 const e = escapeHtml;
@@ -28,7 +29,7 @@ export function renderReportHtml(model: ReportModel, assets: ChartAssets): strin
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${e(model.title)}</title>`,
     `<style>${inlineRaw(assets.css, 'style')}</style>`,
-    `<style>${PAGE_CSS}</style>`,
+    `<style>${PAGE_CSS}${model.stages === null ? '' : STAGE_CSS}</style>`,
     '</head><body>',
     header(model),
     thresholds(model),
@@ -39,6 +40,7 @@ export function renderReportHtml(model: ReportModel, assets: ChartAssets): strin
     '<h2>TTFA distribution</h2>',
     model.charts.ttfaCdf === null ? '<p class="none">No ttfa_ms samples.</p>' : '<p>Share of turns whose time to first agent audio was at most x (from the HDR histogram, within 0.1 %).</p><div class="chart" id="chart-ttfa-cdf"></div>',
     model.charts.greetingCdf === null ? '' : '<p>Greeting (greeting_ttfa_ms):</p><div class="chart" id="chart-greeting-cdf"></div>',
+    stageSectionHtml(model.stages),
     outcomes(model),
     turns(model),
     rtp(model),

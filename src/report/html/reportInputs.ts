@@ -1,4 +1,5 @@
 import type { CapacityDoc } from '../../capacity/capacityFile.js';
+import type { TurnStageBreakdown } from '../../load/loadTypes.js';
 import type { RecordingEntry } from '../../load/recordingSink.js';
 import type { MetricHistograms } from '../../results/metricHistograms.js';
 import type { RunSummaryDoc } from '../../results/runSummaryDoc.js';
@@ -20,6 +21,8 @@ export interface ReportInputs {
   histograms: MetricHistograms | null;
   /** ttfa_ms samples per turn index (0-based), null where no reply started, from calls.ndjson. */
   turnTtfaMs: (number | null)[][];
+  /** `run --livekit`: each turn index's stage breakdowns (null where none was observed), from calls.ndjson. */
+  turnStages?: (TurnStageBreakdown | null)[][];
   recordings: RecordingEntry[] | null;
   capacity: CapacityDoc | null;
   capacitySteps: CapacityStepSummary[];

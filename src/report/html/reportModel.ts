@@ -4,6 +4,7 @@ import type { ReportInputs } from './reportInputs.js';
 import { histogramCdf, type CdfSeries } from './ttfaCdf.js';
 import { targetMetricsSeries, type TargetMetricsSeries } from './targetMetricsSeries.js';
 import { timelineSeries, type TimelineSeries } from './timelineSeries.js';
+import { stageSection, type StageSection } from './stageBreakdown.js';
 import { turnBreakdown, type TurnRow } from './turnBreakdown.js';
 
 export interface ReportCard {
@@ -36,6 +37,8 @@ export interface ReportModel {
   failureReasons: { reason: string; count: number }[];
   rtp: { label: string; count: number; p50: number | null; p95: number | null; p99: number | null; max: number | null; unit: string }[];
   turns: TurnRow[];
+  /** "Where the time goes" (`run --livekit` results); null without stage metrics. */
+  stages: StageSection | null;
   recordings: ReportRecording[] | null;
   capacity: CapacitySection | null;
   /** A capacity search's report: the step its run part shows (cards: its measured window; charts: the whole step). */
@@ -92,6 +95,7 @@ export function buildReportModel(inputs: ReportInputs): ReportModel {
       return { label: name, count: m?.count ?? 0, p50: m?.p50 ?? null, p95: m?.p95 ?? null, p99: m?.p99 ?? null, max: m?.max ?? null, unit: name === 'rtp_loss_pct' ? '%' : 'ms' };
     }),
     turns: turnBreakdown(inputs.turnTtfaMs),
+    stages: stageSection(s, inputs.turnStages),
     recordings: inputs.recordings === null ? null : inputs.recordings.filter((r) => isRelativeFile(r.file)).map((r) => ({ file: r.file.replace(/\\/g, '/'), callNumber: r.callNumber, why: recordingWhy(r) })),
     capacity,
     runStep: inputs.runStep ?? null,

@@ -17,15 +17,16 @@ export const HOSTILE_TAG = '</script><script>alert(1)</script>';
 /**
  * A results directory as `voiceload run --out` writes it (real writers): 40 calls, every 10th failed,
  * two thresholds (one fails), a hostile tag value, recordings.json, with `capacity` a capacity.json,
- * and with `scrape` a scrape.csv (see writeScrapeFixture).
+ * with `scrape` a scrape.csv (see writeScrapeFixture), and with `stages` each turn's stage breakdown
+ * (`run --livekit`) in calls.ndjson and the stage metrics in summary.json.
  */
-export function writeReportDir(dir: string, options: { capacity?: boolean; scrape?: boolean } = {}): void {
+export function writeReportDir(dir: string, options: { capacity?: boolean; scrape?: boolean; stages?: boolean } = {}): void {
   const histograms = new MetricHistograms();
   const counters = new RunCounters();
   const timeline = new Timeline();
   mkdirSync(dir, { recursive: true });
   const calls = new CallsNdjsonWriter(join(dir, RESULT_FILES.calls));
-  for (const r of syntheticRecords({ seed: 7, calls: 40, failEvery: 10 })) {
+  for (const r of syntheticRecords({ seed: 7, calls: 40, failEvery: 10, ...(options.stages === true ? { stages: {} } : {}) })) {
     histograms.recordCall(r);
     counters.recordCall(r);
     timeline.addCall(r);

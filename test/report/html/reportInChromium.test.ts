@@ -11,7 +11,7 @@ test('report in headless Chromium: renders every chart with data, no console err
   const outDir = mkdtempSync(join(tmpdir(), 'voiceload-report-chromium-'));
   const dir = join(outDir, 'run');
   mkdirSync(dir);
-  writeReportDir(dir, { capacity: true, scrape: true });
+  writeReportDir(dir, { capacity: true, scrape: true, stages: true });
   const report = await writeHtmlReport(dir);
   await withLocalPage(report, { width: 1200, height: 900 }, async ({ page, problems, requests }) => {
     // Strings, not functions: the tests compile without the DOM library.
@@ -34,6 +34,14 @@ test('report in headless Chromium: renders every chart with data, no console err
     assert.equal(lengths.length, 3);
     assert.ok(lengths.every((n) => n > 0));
     assert.match(await page.title(), /build abc123/);
+    // "Where the time goes": two stacked bars of four laid-out segments each, inside the bar's width.
+    const stacks = await page.$$eval('.stack', (els) => els.map((el) => ({ width: (el as unknown as { clientWidth: number }).clientWidth, segs: Array.from(el.querySelectorAll('.seg')).map((s) => (s as unknown as { getBoundingClientRect(): { width: number } }).getBoundingClientRect().width) })));
+    assert.equal(stacks.length, 2);
+    for (const st of stacks) {
+      assert.equal(st.segs.length, 4);
+      assert.ok(st.segs.every((w) => w > 0), `segments ${st.segs.join(', ')}`);
+      assert.ok(st.segs.reduce((a, b) => a + b, 0) <= st.width + 1, 'the stack fits its bar');
+    }
     const screenshot = join(outDir, 'report.png');
     await page.screenshot({ path: screenshot, fullPage: true });
     t.diagnostic(`screenshot: ${screenshot}`);
