@@ -12,6 +12,7 @@
 #   VL_AGENT         agent name to dispatch explicitly (default: automatic dispatch)
 #   VL_CALLS         calls to place (default 5), VL_LOCAL_IP (address for SIP/RTP, default: voiceload's)
 #   VL_OUT           results directory (default results/livekit-smoke)
+#   VL_SCENARIO      the conversation (default scenarios/demo.yaml)
 # The agent should run with `voiceload/livekit-agent` attached (examples/livekit-agent shows how):
 # without it the calls are still measured, but the report has no stage breakdown.
 set -euo pipefail
@@ -31,7 +32,7 @@ vl livekit setup "${setup_args[@]}"
 trap 'vl livekit teardown --state "$state" || echo "teardown failed: run voiceload livekit teardown --state $state" >&2' EXIT
 
 uri="$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).sipUri)' "$state")"
-run_args=(run "$here/scenarios/demo.yaml" --target "$uri" -m "$calls" -l "$calls" -r 1 --livekit --out "$out" --tag smoke=livekit)
+run_args=(run "${VL_SCENARIO:-$here/scenarios/demo.yaml}" --target "$uri" -m "$calls" -l "$calls" -r 1 --livekit --out "$out" --tag smoke=livekit)
 [[ -n "${VL_LOCAL_IP:-}" ]] && run_args+=(--local-ip "$VL_LOCAL_IP")
 vl "${run_args[@]}"
 echo "report: $out/report.html"

@@ -29,8 +29,8 @@ export interface DemoOptions {
 /** The demo's search: short steps that still hold each level for several call lengths' worth of calls. */
 export const DEMO_SEARCH = {
   slos: ['failure_rate: rate<0.02', 'ttfa_ms: p(95)<4000'],
-  start: 4,
-  step: 4,
+  start: 6,
+  step: 3,
   max: 24,
   warmup: '4s',
   stepDuration: '8s',

@@ -130,6 +130,7 @@ export async function runYamlScenario(config: RunConfig, version: string, io: Co
         ...(config.rtpPorts === undefined ? {} : { rtpPorts: config.rtpPorts }),
         ...(config.sipPort === undefined ? {} : { sipPort: config.sipPort }),
         ...(config.record === undefined || config.outDir === undefined ? {} : { record: config.record, outDir: config.outDir }),
+        ...(config.livekit === undefined ? {} : { testIdHeader: true }),
       },
       scenarioLabel: scenario.name ?? scenario.file,
       targetLabel: target,

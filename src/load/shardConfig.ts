@@ -44,6 +44,11 @@ export interface ShardConfig {
   outDir?: string;
   /** SO_RCVBUF/SO_SNDBUF of the shard's SIP socket: every call of the shard shares it. */
   sipSocketBufferBytes?: number;
+  /**
+   * Every call carries `X-Lk-Test-Id: <run id>-<call number>` unless the scenario sets the header
+   * itself (`run --livekit`: LiveKit makes it the SIP participant's `lktest.id`, the key to the room).
+   */
+  testIdHeader?: boolean;
 }
 
 /** The SIP port of shard `shard` when the run asked for `--sip-port base`: consecutive ports, one per shard. */

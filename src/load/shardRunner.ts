@@ -136,6 +136,9 @@ async function launchCall(config: ShardConfig, r: ShardResources, ctx: LaunchCon
     // Each call's own stream from the run seed and its number: equal seeds and call numbers draw equal choices.
     const rng = createRng((config.seed ^ Math.imul(callNumber, 0x9e3779b1)) >>> 0);
     planned = planScenarioCall(r.prepared, config.base, { runId: config.runId, callNumber, rng, callId });
+    if (config.testIdHeader === true && testIdOf(planned) === null) {
+      planned = { ...planned, setup: { ...planned.setup, headers: [...planned.setup.headers, { name: 'X-Lk-Test-Id', value: `${config.runId}-${callNumber}` }] } };
+    }
     pair = await r.ports.acquire();
     const recorder = r.recordings === undefined ? undefined : new AgentAudioRecorder();
     const result: CallResult = await runCallOn(r.ua, pair, r.dest, planned.setup, planned.steps, {

@@ -67,7 +67,7 @@ test('the capacity search by concurrency lands within ±10 % of the analytic cap
     const out = join(dir, 'out');
     const sloMs = Math.round(est.lowLoadTtfaMs + llmMeanMs);
     const run = await runCli(
-      ['capacity', scenario, '--target', agent.uri, '--slo', `ttfa_ms: avg<${sloMs}`, '--slo', 'failure_rate: rate<0.05', '--start', '13', '--step', '4', '--max', '25', '--resolution', '1',
+      ['capacity', scenario, '--target', agent.uri, '--slo', `ttfa_ms: avg<${sloMs}`, '--slo', 'failure_rate: rate<0.05', '--start', '15', '--step', '2', '--max', '25', '--resolution', '1',
         '--warmup', '7s', '--step-duration', '10s', '--out', out, '--run-id', runIdOf('cap'), '--seed', '3', '--workers', '1'],
       { deadlineMs: 160_000 },
     );
@@ -99,7 +99,7 @@ test('against the shipped trunk-bound profile (5 channels) the capacity search b
     const scenario = writeScenario(dir, 'capacity-trunk', ['  - silence: 2s', '  - hangup: {}']);
     const out = join(dir, 'out');
     const run = await runCli(
-      ['capacity', scenario, '--target', agent.uri, '--slo', 'failure_rate: rate<0.02', '--start', '2', '--step', '2', '--max', '12', '--resolution', '1',
+      ['capacity', scenario, '--target', agent.uri, '--slo', 'failure_rate: rate<0.02', '--start', '4', '--step', '2', '--max', '12', '--resolution', '1',
         '--warmup', '3s', '--step-duration', '5s', '--out', out, '--run-id', runIdOf('capt'), '--seed', '7', '--workers', '1'],
       { deadlineMs: 110_000 },
     );

@@ -18,9 +18,9 @@ import { readResults, runIdOf, writeScenario } from '../load/helpers/loadRun.js'
 // machine load: on two shared cores, a run made later could be slower for reasons of its own.
 
 /** Closed model: USERS calls up, CALLS in all, TURNS timed turns each → CALLS × TURNS ttfa_ms samples a run. */
-const USERS = 10;
-const CALLS = 20;
-const TURNS = 3;
+const USERS = 15;
+const CALLS = 15;
+const TURNS = 4;
 const GATE = 'ttfa_ms.p95=10%';
 
 /**

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,8 @@ test('livekit-smoke.sh at the seam: setup, a 3-call --livekit run that goes on w
   const dir = mkdtempSync(join(tmpdir(), 'voiceload-lk-smoke-'));
   try {
     const out = join(dir, 'out');
+    const scenario = join(dir, 'short.yaml');
+    writeFileSync(scenario, ['name: short', 'steps:', '  - silence: 1s', '  - hangup: {}', ''].join('\n'));
     const env = {
       ...process.env,
       LIVEKIT_URL: standIn.url.replace(/^http/, 'ws'),
@@ -32,6 +34,8 @@ test('livekit-smoke.sh at the seam: setup, a 3-call --livekit run that goes on w
       VL_ALLOWED: '127.0.0.1/32',
       VL_CALLS: '3',
       VL_OUT: out,
+      // A short conversation: the plumbing is what is checked here.
+      VL_SCENARIO: scenario,
     };
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn('bash', [SCRIPT], { env, stdio: ['ignore', 'pipe', 'pipe'] });
