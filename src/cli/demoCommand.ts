@@ -32,8 +32,8 @@ export const DEMO_SEARCH = {
   start: 6,
   step: 3,
   max: 24,
-  warmup: '4s',
-  stepDuration: '8s',
+  warmup: '3s',
+  stepDuration: '6s',
 } as const;
 
 /** `voiceload demo` (`npm start`): the simulated agent on loopback and a one-minute capacity search against it. */
