@@ -133,7 +133,11 @@ export function startLoad(o: RunLoadOptions): LoadRunHandle {
         unended.delete(ev.record.callNumber);
         answeredAt.delete(ev.record.callNumber);
         if (o.callObserver === undefined) keep(ev.record);
-        else observing.add(o.callObserver.callEnded(ev.record, runStartEpochMs).then(keep, () => keep(ev.record)));
+        else {
+          const held = o.callObserver.callEnded(ev.record, runStartEpochMs).then(keep, () => keep(ev.record));
+          observing.add(held);
+          void held.finally(() => observing.delete(held));
+        }
         return;
       case 'call_dropped':
         counters.recordDrop(ev.drop);
