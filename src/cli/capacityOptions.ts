@@ -6,6 +6,7 @@ import { SIP_PASSWORD_ENV } from '../core/secretEnv.js';
 import { parseThreshold } from '../results/parseThreshold.js';
 import type { Threshold } from '../results/threshold.js';
 import { checkScrapeUrl } from '../scrape/checkScrapeUrl.js';
+import { attemptInto } from './attemptInto.js';
 import { parseDurationMs } from './duration.js';
 import { isRemoteSyntax } from './runOptions.js';
 
@@ -66,14 +67,7 @@ const HINT = "e.g. voiceload capacity scenario.yaml 127.0.0.1:5060 --slo 'ttfa_m
 /** Pure: command-line strings + environment → a CapacityConfig; every problem reported at once (CLI_USAGE). */
 export function buildCapacityConfig(scenarioArg: string | undefined, remoteArg: string | undefined, raw: RawCapacityOptions, env: Record<string, string | undefined>): CapacityConfig {
   const problems: string[] = [];
-  const attempt = <T>(fn: () => T): T | undefined => {
-    try {
-      return fn();
-    } catch (e) {
-      problems.push(e instanceof Error ? e.message : String(e));
-      return undefined;
-    }
-  };
+  const attempt = attemptInto(problems);
   if (scenarioArg === undefined) problems.push('no scenario: voiceload capacity <scenario.yaml> [host:port | --target URI] --slo RULE');
   else if (/\.xml$/i.test(scenarioArg)) problems.push(`${scenarioArg}: capacity searches run YAML conversation scenarios, not SIPp XML`);
   if (raw.target !== undefined && remoteArg !== undefined) problems.push(`the target is given twice (${remoteArg} and --target ${raw.target}): give one`);

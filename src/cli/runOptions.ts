@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { VoiceloadError } from '../core/errors.js';
 import { SIP_PASSWORD_ENV } from '../core/secretEnv.js';
+import { attemptInto } from './attemptInto.js';
 import { parseDurationMs } from './duration.js';
 import type { LoadModel } from '../load/loadTypes.js';
 import { parseStages } from '../load/parseStages.js';
@@ -217,14 +218,7 @@ export function buildRunConfig(scenarioArg: string | undefined, remoteArg: strin
     if (sippOnly.length > 0) problems.push(`${sippOnly.join(', ')} ${sippOnly.length === 1 ? 'is' : 'are'} for SIPp XML scenarios; a YAML scenario sets these in the file (to, auth_user, silence)`);
   }
   if (remote !== undefined && !isRemoteSyntax(remote)) problems.push(`remote "${remote}" is neither a SIP URI nor host[:port]`);
-  const attempt = <T>(fn: () => T): T | undefined => {
-    try {
-      return fn();
-    } catch (e) {
-      problems.push(e instanceof Error ? e.message : String(e));
-      return undefined;
-    }
-  };
+  const attempt = attemptInto(problems);
   const users = int(raw.users, '--users', 0);
   const stages = raw.stages === undefined ? undefined : attempt(() => parseStages(raw.stages ?? ''));
   const arrivals = raw.arrivals ?? 'constant';

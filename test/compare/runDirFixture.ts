@@ -5,7 +5,8 @@ import type { CallRecord, TurnStageBreakdown } from '../../src/load/loadTypes.js
 import { CallsNdjsonWriter } from '../../src/results/callsNdjsonWriter.js';
 import { MetricHistograms } from '../../src/results/metricHistograms.js';
 import { RunCounters } from '../../src/results/runCounters.js';
-import { buildRunSummary } from '../../src/results/runSummaryDoc.js';
+import { buildRunSummary, type RunSummaryDoc } from '../../src/results/runSummaryDoc.js';
+import type { Threshold } from '../../src/results/threshold.js';
 import { Timeline } from '../../src/results/timeline.js';
 import { RESULT_FILES, writeRunResults } from '../../src/results/writeRunResults.js';
 import { callRecord } from '../results/callRecordFixture.js';
@@ -73,8 +74,15 @@ export function syntheticRecords(run: SyntheticRun): CallRecord[] {
   return records;
 }
 
-/** Writes a results directory as `voiceload run --out` does, with the real writers. */
-export function writeRunDir(dir: string, run: SyntheticRun): void {
+/** What a written run directory's summary is judged on, and how long the run lasted (default 60 s). */
+export interface RunDirOptions {
+  thresholds?: Threshold[];
+  durationMs?: number;
+}
+
+/** Writes a results directory as `voiceload run --out` does, with the real writers; returns its summary. */
+export function writeRunDir(dir: string, run: SyntheticRun, options: RunDirOptions = {}): RunSummaryDoc {
+  const durationMs = options.durationMs ?? 60_000;
   const histograms = new MetricHistograms();
   const counters = new RunCounters();
   const timeline = new Timeline();
@@ -93,9 +101,11 @@ export function writeRunDir(dir: string, run: SyntheticRun): void {
     tags: run.tags ?? {},
     version: '0.1.0',
     startedAt: '2025-03-01T10:00:00.000Z',
-    endedAt: '2025-03-01T10:01:00.000Z',
+    endedAt: new Date(Date.parse('2025-03-01T10:00:00.000Z') + durationMs).toISOString(),
     histograms,
     counters,
+    ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
   });
-  writeRunResults(dir, { summary, histograms, timeline: { rows: timeline.rows(), csv: { startEpochMs: Date.parse(summary.startedAt) } }, interval: { startMs: 0, endMs: 60_000 } });
+  writeRunResults(dir, { summary, histograms, timeline: { rows: timeline.rows(), csv: { startEpochMs: Date.parse(summary.startedAt) } }, interval: { startMs: 0, endMs: durationMs } });
+  return summary;
 }

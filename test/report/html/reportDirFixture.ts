@@ -1,16 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCapacityDoc, formatCapacityFile } from '../../../src/capacity/capacityFile.js';
-import { CallsNdjsonWriter } from '../../../src/results/callsNdjsonWriter.js';
-import { MetricHistograms } from '../../../src/results/metricHistograms.js';
 import { parseThreshold } from '../../../src/results/parseThreshold.js';
-import { RunCounters } from '../../../src/results/runCounters.js';
-import { buildRunSummary } from '../../../src/results/runSummaryDoc.js';
-import { Timeline } from '../../../src/results/timeline.js';
-import { RESULT_FILES, writeRunResults } from '../../../src/results/writeRunResults.js';
 import type { ScrapeRow } from '../../../src/scrape/scrapeCsv.js';
 import { writeScrapeCsv } from '../../../src/scrape/writeScrapeCsv.js';
-import { syntheticRecords } from '../../compare/runDirFixture.js';
+import { writeRunDir } from '../../compare/runDirFixture.js';
 
 export const HOSTILE_TAG = '</script><script>alert(1)</script>';
 
@@ -21,29 +15,11 @@ export const HOSTILE_TAG = '</script><script>alert(1)</script>';
  * (`run --livekit`) in calls.ndjson and the stage metrics in summary.json.
  */
 export function writeReportDir(dir: string, options: { capacity?: boolean; scrape?: boolean; stages?: boolean } = {}): void {
-  const histograms = new MetricHistograms();
-  const counters = new RunCounters();
-  const timeline = new Timeline();
-  mkdirSync(dir, { recursive: true });
-  const calls = new CallsNdjsonWriter(join(dir, RESULT_FILES.calls));
-  for (const r of syntheticRecords({ seed: 7, calls: 40, failEvery: 10, ...(options.stages === true ? { stages: {} } : {}) })) {
-    histograms.recordCall(r);
-    counters.recordCall(r);
-    timeline.addCall(r);
-    calls.write(r);
-  }
-  calls.close();
-  const summary = buildRunSummary({
-    config: { scenario: 'synthetic.yaml' },
-    tags: { build: 'abc123', note: HOSTILE_TAG },
-    version: '0.1.0',
-    startedAt: '2025-03-01T10:00:00.000Z',
-    endedAt: '2025-03-01T10:00:12.000Z',
-    histograms,
-    counters,
-    thresholds: [parseThreshold('ttfa_ms: p(95)<5000'), parseThreshold('ttfa_ms: p(50)<10')],
-  });
-  writeRunResults(dir, { summary, histograms, timeline: { rows: timeline.rows(), csv: { startEpochMs: Date.parse(summary.startedAt) } }, interval: { startMs: 0, endMs: 12_000 } });
+  const summary = writeRunDir(
+    dir,
+    { seed: 7, calls: 40, failEvery: 10, tags: { build: 'abc123', note: HOSTILE_TAG }, ...(options.stages === true ? { stages: {} } : {}) },
+    { thresholds: [parseThreshold('ttfa_ms: p(95)<5000'), parseThreshold('ttfa_ms: p(50)<10')], durationMs: 12_000 },
+  );
   writeFileSync(
     join(dir, 'recordings.json'),
     JSON.stringify({
